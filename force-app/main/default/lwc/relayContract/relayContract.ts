@@ -1,0 +1,78 @@
+/**
+ * The relay's wire contract, written once and imported by both sides: the components (as the
+ * non-exposed service component `c/relayContract`) and the relay Worker (by relative path).
+ * It must stay free of DOM, Node and Workers APIs so it runs in all three places.
+ */
+
+/** Paths the relay serves. Versioned so an installed package keeps working across relay deploys. */
+export const RELAY_PATHS = Object.freeze({
+    health: '/healthz',
+    messages: '/v1/messages',
+    pdf: '/v1/pdf'
+});
+
+/** What `GET /healthz` answers. It reveals no secret, only whether the relay can do its jobs. */
+export interface RelayHealth {
+    status: 'ok';
+    service: 'resident-relay';
+    /** The relay build's version, so an admin can tell which relay the org is talking to. */
+    version: string;
+    /** Whether an LLM API key is configured and whether the LLM upstream is Anthropic's own API. */
+    llm: {
+        configured: boolean;
+        upstream: 'anthropic' | 'custom';
+    };
+}
+
+/** Every kind of error the relay answers with, so clients can branch on `type`, not on text. */
+export type RelayErrorType =
+    | 'invalid_request'
+    | 'unauthorized'
+    | 'forbidden'
+    | 'not_found'
+    | 'payload_too_large'
+    | 'rate_limited'
+    | 'upstream_error'
+    | 'internal_error';
+
+/** The one error shape the relay answers with: never a stack trace, never an upstream body. */
+export interface RelayErrorBody {
+    error: {
+        type: RelayErrorType;
+        message: string;
+        requestId: string;
+    };
+}
+
+/** Header carrying the per-request id, echoed on every response so a user can quote it to support. */
+export const REQUEST_ID_HEADER = 'x-request-id';
+
+export function isRelayHealth(value: unknown): value is RelayHealth {
+    if (typeof value !== 'object' || value === null) {
+        return false;
+    }
+    const v = value as Partial<RelayHealth>;
+    return (
+        v.status === 'ok' &&
+        v.service === 'resident-relay' &&
+        typeof v.version === 'string' &&
+        typeof v.llm === 'object' &&
+        v.llm !== null &&
+        typeof v.llm.configured === 'boolean' &&
+        (v.llm.upstream === 'anthropic' || v.llm.upstream === 'custom')
+    );
+}
+
+export function isRelayErrorBody(value: unknown): value is RelayErrorBody {
+    if (typeof value !== 'object' || value === null) {
+        return false;
+    }
+    const e = (value as Partial<RelayErrorBody>).error;
+    return (
+        typeof e === 'object' &&
+        e !== null &&
+        typeof e.type === 'string' &&
+        typeof e.message === 'string' &&
+        typeof e.requestId === 'string'
+    );
+}
