@@ -21,6 +21,11 @@ export interface RelayHealth {
     llm: {
         configured: boolean;
         upstream: 'anthropic' | 'custom';
+        /**
+         * How the deployment names a custom upstream (e.g. a company's own gateway, or the local
+         * stand-in), so users are told plainly who answers them. Absent for Anthropic's API.
+         */
+        upstreamLabel?: string;
     };
 }
 
@@ -59,7 +64,8 @@ export function isRelayHealth(value: unknown): value is RelayHealth {
         typeof v.llm === 'object' &&
         v.llm !== null &&
         typeof v.llm.configured === 'boolean' &&
-        (v.llm.upstream === 'anthropic' || v.llm.upstream === 'custom')
+        (v.llm.upstream === 'anthropic' || v.llm.upstream === 'custom') &&
+        (v.llm.upstreamLabel === undefined || typeof v.llm.upstreamLabel === 'string')
     );
 }
 
