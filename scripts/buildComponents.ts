@@ -42,10 +42,7 @@ export async function compileComponentSource(source: string, filename: string): 
         comments: true,
         retainLines: false,
         presets: [
-            [
-                '@babel/preset-typescript',
-                { onlyRemoveTypeImports: false, allowDeclareFields: true }
-            ]
+            ['@babel/preset-typescript', { onlyRemoveTypeImports: false, allowDeclareFields: true }]
         ],
         plugins: [['@babel/plugin-syntax-decorators', { version: '2023-11' }]]
     });
@@ -68,7 +65,9 @@ async function main(): Promise<void> {
             if (checkOnly) {
                 const existing = await readFile(jsFile, 'utf8').catch(() => '');
                 if (existing !== compiled) {
-                    throw new Error('compiled JavaScript is missing or stale; run npm run build:components');
+                    throw new Error(
+                        'compiled JavaScript is missing or stale; run npm run build:components'
+                    );
                 }
             } else {
                 await writeFile(jsFile, compiled);

@@ -35,7 +35,10 @@ function formatLabel(label: string, ...values: string[]): string {
 function errorMessage(error: unknown): string {
     const body = (error as { body?: { message?: string } | { message?: string }[] })?.body;
     if (Array.isArray(body)) {
-        return body.map((e) => e.message).filter(Boolean).join(', ');
+        return body
+            .map((e) => e.message)
+            .filter(Boolean)
+            .join(', ');
     }
     if (body && typeof body.message === 'string') {
         return body.message;
@@ -67,7 +70,7 @@ export default class CoworkerPanel extends LightningElement {
 
     // `override` is kept on lifecycle hooks so tsc flags any accidental override of a platform member.
     override connectedCallback(): void {
-        void this.checkRelay();
+        this.checkRelay();
     }
 
     /** Reads the relay's address from the org (Apex, user mode), then asks the relay if it is up. */
@@ -89,7 +92,7 @@ export default class CoworkerPanel extends LightningElement {
     }
 
     handleCheckAgain(): void {
-        void this.checkRelay();
+        this.checkRelay();
     }
 
     get cardTitle(): string {
@@ -153,14 +156,17 @@ export default class CoworkerPanel extends LightningElement {
     }
 
     get recordContext(): string | undefined {
-        return this.recordId ? formatLabel(recordContextLabel, this.objectApiName ?? '') : undefined;
+        return this.recordId
+            ? formatLabel(recordContextLabel, this.objectApiName ?? '')
+            : undefined;
     }
 
     get bodyStyle(): string {
         const requested = Number(this.height);
-        const height = Number.isFinite(requested) && requested > 0
-            ? Math.min(MAX_HEIGHT, Math.max(MIN_HEIGHT, Math.round(requested)))
-            : DEFAULT_HEIGHT;
+        const height =
+            Number.isFinite(requested) && requested > 0
+                ? Math.min(MAX_HEIGHT, Math.max(MIN_HEIGHT, Math.round(requested)))
+                : DEFAULT_HEIGHT;
         return `height: ${height}px; overflow-y: auto;`;
     }
 }

@@ -10,7 +10,11 @@ export const HEALTH_TIMEOUT_MS = 8000;
 
 export type RelayStatus =
     | { state: 'connected'; health: RelayHealth }
-    | { state: 'unreachable'; reason: 'network' | 'timeout' | 'http_error' | 'bad_response'; detail: string }
+    | {
+          state: 'unreachable';
+          reason: 'network' | 'timeout' | 'http_error' | 'bad_response';
+          detail: string;
+      }
     | { state: 'not_configured' };
 
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
@@ -48,6 +52,8 @@ export async function checkRelayHealth(
     }
     const controller = new AbortController();
     let timedOut = false;
+    // A hung connection must end in a message the user can act on, not an endless spinner.
+    // eslint-disable-next-line @lwc/lwc/no-async-operation
     const timer = setTimeout(() => {
         timedOut = true;
         controller.abort();
@@ -73,9 +79,17 @@ export async function checkRelayHealth(
         return { state: 'connected', health: body };
     } catch (error) {
         if (timedOut) {
-            return { state: 'unreachable', reason: 'timeout', detail: `no answer in ${timeoutMs} ms` };
+            return {
+                state: 'unreachable',
+                reason: 'timeout',
+                detail: `no answer in ${timeoutMs} ms`
+            };
         }
-        return { state: 'unreachable', reason: 'network', detail: (error as Error)?.message ?? 'network error' };
+        return {
+            state: 'unreachable',
+            reason: 'network',
+            detail: (error as Error)?.message ?? 'network error'
+        };
     } finally {
         clearTimeout(timer);
     }

@@ -68,7 +68,10 @@ describe('c-coworker-panel', () => {
     it('names a custom model upstream plainly, so users know who answers', async () => {
         getRelayConnectionMock.mockResolvedValue({ relayUrl: RELAY_URL });
         fetchMock.mockResolvedValue(
-            jsonResponse(200, health({ configured: true, upstream: 'custom', upstreamLabel: 'Acme AI gateway' }))
+            jsonResponse(
+                200,
+                health({ configured: true, upstream: 'custom', upstreamLabel: 'Acme AI gateway' })
+            )
         );
         const element = mountPanel();
         await flushPromises();
@@ -78,7 +81,9 @@ describe('c-coworker-panel', () => {
 
     it('warns when the relay has no model key configured', async () => {
         getRelayConnectionMock.mockResolvedValue({ relayUrl: RELAY_URL });
-        fetchMock.mockResolvedValue(jsonResponse(200, health({ configured: false, upstream: 'anthropic' })));
+        fetchMock.mockResolvedValue(
+            jsonResponse(200, health({ configured: false, upstream: 'anthropic' }))
+        );
         const element = mountPanel();
         await flushPromises();
         expect(query(element, 'model-notice')?.textContent).toBe('c.Resident_Model_NotConfigured');
@@ -110,7 +115,9 @@ describe('c-coworker-panel', () => {
     });
 
     it('reports an Apex failure (e.g. no permission set) and never calls the relay', async () => {
-        getRelayConnectionMock.mockRejectedValue({ body: { message: 'You do not have access to the Apex class' } });
+        getRelayConnectionMock.mockRejectedValue({
+            body: { message: 'You do not have access to the Apex class' }
+        });
         const element = mountPanel();
         await flushPromises();
         expect(statusText(element)).toBe('c.Resident_RelayStatus_SettingsFailed');
@@ -132,7 +139,9 @@ describe('c-coworker-panel', () => {
         fetchMock.mockResolvedValue(jsonResponse(200, health()));
         const element = mountPanel({ coworkerName: 'Sales_Assistant' });
         await flushPromises();
-        const card = element.shadowRoot!.querySelector('lightning-card') as HTMLElement & { title: string };
+        const card = element.shadowRoot!.querySelector('lightning-card') as HTMLElement & {
+            title: string;
+        };
         expect(card.title).toBe('c.Resident_CoworkerPanel_Title: Sales_Assistant');
     });
 

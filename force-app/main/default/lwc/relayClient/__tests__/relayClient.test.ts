@@ -11,8 +11,12 @@ const HEALTHY = {
 describe('c/relayClient', () => {
     describe('normaliseRelayUrl', () => {
         it('accepts an https relay and drops a trailing slash', () => {
-            expect(normaliseRelayUrl('https://relay.example.com/')).toBe('https://relay.example.com');
-            expect(normaliseRelayUrl(' https://relay.example.com/base// ')).toBe('https://relay.example.com/base');
+            expect(normaliseRelayUrl('https://relay.example.com/')).toBe(
+                'https://relay.example.com'
+            );
+            expect(normaliseRelayUrl(' https://relay.example.com/base// ')).toBe(
+                'https://relay.example.com/base'
+            );
         });
 
         it('accepts plain http only on a loopback address, for local development', () => {
@@ -44,7 +48,9 @@ describe('c/relayClient', () => {
 
         it('reports not configured and makes no request when there is no usable relay URL', async () => {
             const fetchMock = jest.fn();
-            expect(await checkRelayHealth(undefined, fetchMock)).toEqual({ state: 'not_configured' });
+            expect(await checkRelayHealth(undefined, fetchMock)).toEqual({
+                state: 'not_configured'
+            });
             expect(await checkRelayHealth('ftp://relay.example.com', fetchMock)).toEqual({
                 state: 'not_configured'
             });
@@ -54,13 +60,21 @@ describe('c/relayClient', () => {
         it('reports a network failure as unreachable with the reason', async () => {
             const fetchMock = jest.fn().mockRejectedValue(new TypeError('Failed to fetch'));
             const status = await checkRelayHealth('https://relay.example.com', fetchMock);
-            expect(status).toEqual({ state: 'unreachable', reason: 'network', detail: 'Failed to fetch' });
+            expect(status).toEqual({
+                state: 'unreachable',
+                reason: 'network',
+                detail: 'Failed to fetch'
+            });
         });
 
         it('passes on the relay error message and request id of an error answer', async () => {
             const fetchMock = jest.fn().mockResolvedValue(
                 jsonResponse(503, {
-                    error: { type: 'upstream_error', message: 'Relay is restarting', requestId: 'req-42' }
+                    error: {
+                        type: 'upstream_error',
+                        message: 'Relay is restarting',
+                        requestId: 'req-42'
+                    }
                 })
             );
             const status = await checkRelayHealth('https://relay.example.com', fetchMock);
@@ -72,9 +86,15 @@ describe('c/relayClient', () => {
         });
 
         it('reports an HTTP error without a relay error body by its status', async () => {
-            const fetchMock = jest.fn().mockResolvedValue(jsonResponse(502, '<html>bad gateway</html>'));
+            const fetchMock = jest
+                .fn()
+                .mockResolvedValue(jsonResponse(502, '<html>bad gateway</html>'));
             const status = await checkRelayHealth('https://relay.example.com', fetchMock);
-            expect(status).toEqual({ state: 'unreachable', reason: 'http_error', detail: 'HTTP 502' });
+            expect(status).toEqual({
+                state: 'unreachable',
+                reason: 'http_error',
+                detail: 'HTTP 502'
+            });
         });
 
         it('refuses an answer that is not a Resident relay health document', async () => {
@@ -91,7 +111,11 @@ describe('c/relayClient', () => {
                     })
             );
             const status = await checkRelayHealth('https://relay.example.com', fetchMock, 20);
-            expect(status).toEqual({ state: 'unreachable', reason: 'timeout', detail: 'no answer in 20 ms' });
+            expect(status).toEqual({
+                state: 'unreachable',
+                reason: 'timeout',
+                detail: 'no answer in 20 ms'
+            });
         });
     });
 });
