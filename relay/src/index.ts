@@ -1,0 +1,7 @@
+import { createRelayApp } from './relayApp';
+
+const app = createRelayApp();
+
+export default {
+    fetch: app.fetch
+} satisfies ExportedHandler<Env>;

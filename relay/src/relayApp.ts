@@ -1,0 +1,20 @@
+import { Hono } from 'hono';
+import { salesforceCors } from './cors';
+import { handleError, handleNotFound } from './errors';
+import type { RelayEnv } from './relayEnv';
+import { requestContext } from './requestContext';
+import { healthRoutes } from './routes/health';
+
+/**
+ * The relay's HTTP app: request id and log line first (so they cover errors and CORS refusals),
+ * then CORS, then one sub-app per resource. Later routes (messages, pdf) mount the same way.
+ */
+export function createRelayApp(): Hono<RelayEnv> {
+    const app = new Hono<RelayEnv>();
+    app.use('*', requestContext());
+    app.use('*', salesforceCors());
+    app.route('/', healthRoutes);
+    app.notFound(handleNotFound);
+    app.onError(handleError);
+    return app;
+}

@@ -1,0 +1,27 @@
+import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+// Relay tests run inside workerd with the bindings of wrangler.jsonc. Run from the repo root:
+// `npx vitest run --config relay/vitest.config.mts`.
+// Wrangler's warnings about the experimental `secrets` field and the (deliberately) missing key are
+// noise here; errors still show.
+process.env.WRANGLER_LOG ??= 'error';
+
+export default defineConfig({
+    root: fileURLToPath(new URL('.', import.meta.url)),
+    plugins: [
+        cloudflareTest({
+            wrangler: { configPath: fileURLToPath(new URL('./wrangler.jsonc', import.meta.url)) },
+            miniflare: {
+                // Tests never see a real key, even when relay/.dev.vars or the shell has one.
+                bindings: { ANTHROPIC_API_KEY: '' }
+            }
+        })
+    ],
+    test: {
+        include: ['test/**/*.test.ts'],
+        // The relay's one-line request logs only matter when a test fails.
+        silent: 'passed-only'
+    }
+});
