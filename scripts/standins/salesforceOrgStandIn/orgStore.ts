@@ -1,0 +1,642 @@
+import { randomBytes } from 'node:crypto';
+import {
+    fieldByRelationship,
+    fieldDef,
+    objectDef,
+    objectForId,
+    type FieldDef,
+    type ObjectDef
+} from './schema';
+import {
+    ADA_ADMIN_ID,
+    buildSeedData,
+    makeId,
+    ORG_ID,
+    type FieldValue,
+    type Share,
+    type SObjectRecord,
+    type StoredRecord
+} from './seedData';
+import {
+    fieldsReadBy,
+    matches,
+    parseSoql,
+    sortRecords,
+    SoqlSyntaxError,
+    type Literal
+} from './soql';
+
+/** An error the REST layer answers as Salesforce's `[{"message","errorCode"}]` body. */
+export class OrgError extends Error {
+    constructor(
+        readonly status: number,
+        readonly errorCode: string,
+        message: string,
+        readonly fields: string[] = []
+    ) {
+        super(message);
+    }
+}
+
+type ObjectPermissions = { read: boolean; create: boolean; edit: boolean };
+type Profile = {
+    name: string;
+    seesEverything: boolean;
+    objects: Record<string, ObjectPermissions>;
+    /** `Object.Field` names this profile cannot read at all. */
+    hiddenFields: Set<string>;
+    /** `Object.Field` names this profile can read but not edit. */
+    readOnlyFields: Set<string>;
+};
+
+const ALL: ObjectPermissions = { read: true, create: true, edit: true };
+const READ_ONLY: ObjectPermissions = { read: true, create: false, edit: false };
+const PROFILES: Record<string, Profile> = {
+    'System Administrator': {
+        name: 'System Administrator',
+        seesEverything: true,
+        objects: {
+            User: ALL,
+            Account: ALL,
+            Contact: ALL,
+            Opportunity: ALL,
+            Case: ALL,
+            ContentVersion: ALL,
+            ContentDocument: ALL,
+            ContentDocumentLink: ALL
+        },
+        hiddenFields: new Set(),
+        readOnlyFields: new Set()
+    },
+    'Standard User': {
+        name: 'Standard User',
+        seesEverything: false,
+        objects: {
+            User: READ_ONLY,
+            Account: ALL,
+            Contact: ALL,
+            Opportunity: ALL,
+            Case: ALL,
+            ContentVersion: ALL,
+            ContentDocument: ALL,
+            ContentDocumentLink: ALL
+        },
+        hiddenFields: new Set(['Account.AnnualRevenue', 'Opportunity.Amount']),
+        readOnlyFields: new Set(['Account.Rating'])
+    }
+};
+
+export type OrgUser = {
+    id: string;
+    username: string;
+    name: string;
+    isActive: boolean;
+    profile: Profile;
+};
+export type SentEmail = {
+    sentByUserId: string;
+    emailAddresses: string[];
+    subject: string;
+    body: string;
+    inputs: Record<string, unknown>;
+};
+
+function noSuchColumn(field: string, object: string): OrgError {
+    return new OrgError(
+        400,
+        'INVALID_FIELD',
+        `No such column '${field}' on entity '${object}'. If you are attempting to use a custom ` +
+            "field, be sure to append the '__c' after the custom field name. Please reference " +
+            'your WSDL or the describe call for the appropriate names.'
+    );
+}
+
+/** A resolved field path: the reference hops from the root object and the final field. */
+type ResolvedPath = { hops: FieldDef[]; object: ObjectDef; field: FieldDef };
+
+export class OrgStore {
+    private records = new Map<string, StoredRecord>();
+    private shares: Share[] = [];
+    readonly emails: SentEmail[] = [];
+    private counters = new Map<string, number>();
+
+    constructor() {
+        this.reset();
+    }
+
+    reset(): void {
+        const seed = buildSeedData();
+        this.records = new Map(seed.records.map((r) => [r.fields.Id, r]));
+        this.shares = seed.shares;
+        this.emails.length = 0;
+        this.counters = new Map();
+    }
+
+    // ---- users and security ----
+
+    user(id: string): OrgUser | undefined {
+        const r = this.records.get(id);
+        if (!r || r.type !== 'User') return undefined;
+        const f = r.fields;
+        const profile = PROFILES[String(f.ProfileName)] ?? PROFILES['Standard User'];
+        if (!profile) return undefined;
+        return {
+            id,
+            username: String(f.Username),
+            name: String(f.Name),
+            isActive: f.IsActive === true,
+            profile
+        };
+    }
+
+    userByUsername(username: string): OrgUser | undefined {
+        for (const r of this.records.values()) {
+            if (
+                r.type === 'User' &&
+                String(r.fields.Username).toLowerCase() === username.toLowerCase()
+            ) {
+                return this.user(r.fields.Id);
+            }
+        }
+        return undefined;
+    }
+
+    objectPermissions(user: OrgUser, object: string): ObjectPermissions {
+        return user.profile.objects[object] ?? { read: false, create: false, edit: false };
+    }
+
+    canReadField(user: OrgUser, object: string, field: string): boolean {
+        return !user.profile.hiddenFields.has(`${object}.${field}`);
+    }
+
+    canEditField(user: OrgUser, object: ObjectDef, field: FieldDef, creating: boolean): boolean {
+        if (!this.canReadField(user, object.apiName, field.apiName)) return false;
+        if (user.profile.readOnlyFields.has(`${object.apiName}.${field.apiName}`)) return false;
+        return creating ? field.createable : field.updateable;
+    }
+
+    private shareFor(user: OrgUser, recordId: string): Share | undefined {
+        return this.shares.find((s) => s.recordId === recordId && s.userId === user.id);
+    }
+
+    /** Owner-based plus explicit sharing; Contacts follow their Account; files follow their links. */
+    canReadRecord(user: OrgUser, record: StoredRecord): boolean {
+        if (!this.objectPermissions(user, record.type).read) return false;
+        if (user.profile.seesEverything || record.type === 'User') return true;
+        const f = record.fields;
+        if (f.OwnerId === user.id || this.shareFor(user, f.Id)) return true;
+        const parentId = typeof f.AccountId === 'string' ? f.AccountId : undefined;
+        if (record.type === 'Contact' && parentId) return this.canReadId(user, parentId);
+        // Opportunities and Cases are private and the stand-in roles use "users in this role can only
+        // access opportunities/cases they own": owning the parent account opens nothing more.
+        if (record.type === 'ContentDocument' || record.type === 'ContentVersion') {
+            const documentId =
+                record.type === 'ContentDocument' ? f.Id : String(f.ContentDocumentId);
+            return [...this.records.values()].some(
+                (r) =>
+                    r.type === 'ContentDocumentLink' &&
+                    r.fields.ContentDocumentId === documentId &&
+                    this.canReadId(user, String(r.fields.LinkedEntityId))
+            );
+        }
+        if (record.type === 'ContentDocumentLink') {
+            return this.canReadId(user, String(f.LinkedEntityId));
+        }
+        return false;
+    }
+
+    canReadId(user: OrgUser, id: string): boolean {
+        const r = this.records.get(id);
+        return r !== undefined && this.canReadRecord(user, r);
+    }
+
+    canEditRecord(user: OrgUser, record: StoredRecord): boolean {
+        if (!this.objectPermissions(user, record.type).edit) return false;
+        if (user.profile.seesEverything) return true;
+        const f = record.fields;
+        if (f.OwnerId === user.id || this.shareFor(user, f.Id)?.access === 'Edit') return true;
+        if (record.type === 'Contact' && typeof f.AccountId === 'string') {
+            const account = this.records.get(f.AccountId);
+            return account !== undefined && this.canEditRecord(user, account);
+        }
+        return false;
+    }
+
+    // ---- reading ----
+
+    /** A record the user can see, or 404 NOT_FOUND as Salesforce answers for records out of reach. */
+    visibleRecord(user: OrgUser, id: string, expectedType?: string): StoredRecord {
+        const r = this.records.get(id) ?? this.records.get(this.to18(id));
+        if (
+            !r ||
+            (expectedType && r.type.toLowerCase() !== expectedType.toLowerCase()) ||
+            !this.canReadRecord(user, r)
+        ) {
+            throw new OrgError(404, 'NOT_FOUND', 'The requested resource does not exist');
+        }
+        return r;
+    }
+
+    visibleRecordOrNull(user: OrgUser, id: string): StoredRecord | null {
+        const r = this.records.get(id);
+        return r && this.canReadRecord(user, r) ? r : null;
+    }
+
+    private to18(id: string): string {
+        if (id.length !== 15) return id;
+        return [...this.records.keys()].find((k) => k.startsWith(id)) ?? id;
+    }
+
+    resolvePath(user: OrgUser, root: ObjectDef, path: string): ResolvedPath {
+        const parts = path.split('.');
+        const hops: FieldDef[] = [];
+        let object = root;
+        for (const part of parts.slice(0, -1)) {
+            const ref = fieldByRelationship(object, part);
+            const target = ref?.referenceTo ? objectDef(ref.referenceTo) : undefined;
+            if (!ref || !target || !this.canReadField(user, object.apiName, ref.apiName)) {
+                throw new OrgError(
+                    400,
+                    'INVALID_FIELD',
+                    `Didn't understand relationship '${part}' in field path. If you are attempting ` +
+                        "to use a custom relationship, be sure to append the '__r' after the custom " +
+                        'relationship name.'
+                );
+            }
+            hops.push(ref);
+            object = target;
+        }
+        const last = parts.at(-1) ?? '';
+        const field = fieldDef(object, last);
+        if (!field || !this.canReadField(user, object.apiName, field.apiName)) {
+            throw noSuchColumn(last, object.apiName);
+        }
+        return { hops, object, field };
+    }
+
+    /** The record at the end of the reference hops, when the user may see it. */
+    private follow(user: OrgUser, record: StoredRecord, hops: FieldDef[]): StoredRecord | null {
+        let current: StoredRecord | undefined = record;
+        for (const hop of hops) {
+            const id: FieldValue | undefined = current?.fields[hop.apiName];
+            current = typeof id === 'string' ? this.records.get(id) : undefined;
+            if (!current || !this.canReadRecord(user, current)) return null;
+        }
+        return current ?? null;
+    }
+
+    valueAt(user: OrgUser, record: StoredRecord, path: ResolvedPath): Literal {
+        const target = this.follow(user, record, path.hops);
+        return target ? (target.fields[path.field.apiName] ?? null) : null;
+    }
+
+    /** The REST API's JSON for a record: readable fields only, parents as nested objects. */
+    restRecord(
+        user: OrgUser,
+        record: StoredRecord,
+        paths: string[],
+        apiVersion: string
+    ): Record<string, unknown> {
+        const root = objectDef(record.type);
+        if (!root) throw new OrgError(404, 'NOT_FOUND', 'The requested resource does not exist');
+        const out: Record<string, unknown> = {
+            attributes: {
+                type: record.type,
+                url: `/services/data/${apiVersion}/sobjects/${record.type}/${record.fields.Id}`
+            }
+        };
+        for (const path of paths) {
+            const resolved = this.resolvePath(user, root, path);
+            let node = out;
+            let current: StoredRecord | null = record;
+            for (const hop of resolved.hops) {
+                const name = hop.relationshipName ?? hop.apiName;
+                const id: FieldValue | undefined = current?.fields[hop.apiName];
+                const parent: StoredRecord | undefined =
+                    typeof id === 'string' ? this.records.get(id) : undefined;
+                current = parent && this.canReadRecord(user, parent) ? parent : null;
+                if (!current) {
+                    node[name] = null;
+                    break;
+                }
+                const existing = node[name];
+                if (typeof existing !== 'object' || existing === null) {
+                    node[name] = {
+                        attributes: {
+                            type: current.type,
+                            url: `/services/data/${apiVersion}/sobjects/${current.type}/${current.fields.Id}`
+                        }
+                    };
+                }
+                node = node[name] as Record<string, unknown>;
+            }
+            if (current)
+                node[resolved.field.apiName] = current.fields[resolved.field.apiName] ?? null;
+        }
+        return out;
+    }
+
+    readableFieldNames(user: OrgUser, object: ObjectDef): string[] {
+        return object.fields
+            .filter(
+                (f) => f.dataType !== 'Base64' && this.canReadField(user, object.apiName, f.apiName)
+            )
+            .map((f) => f.apiName);
+    }
+
+    query(
+        user: OrgUser,
+        soql: string
+    ): { records: StoredRecord[]; paths: string[]; countOnly: boolean } {
+        let parsed;
+        try {
+            parsed = parseSoql(soql);
+        } catch (err) {
+            if (err instanceof SoqlSyntaxError)
+                throw new OrgError(400, 'MALFORMED_QUERY', err.message);
+            throw err;
+        }
+        const object = objectDef(parsed.from);
+        if (!object || !this.objectPermissions(user, object.apiName).read) {
+            throw new OrgError(
+                400,
+                'INVALID_TYPE',
+                `sObject type '${parsed.from}' is not supported. If you are attempting to use a ` +
+                    "custom object, be sure to append the '__c' after the entity name."
+            );
+        }
+        const resolved = new Map<string, ResolvedPath>();
+        for (const path of fieldsReadBy(parsed))
+            resolved.set(path, this.resolvePath(user, object, path));
+        const valueOf = (r: StoredRecord, path: string): Literal => {
+            const p = resolved.get(path);
+            return p ? this.valueAt(user, r, p) : null;
+        };
+        let rows = [...this.records.values()].filter(
+            (r) => r.type === object.apiName && this.canReadRecord(user, r)
+        );
+        if (parsed.where) {
+            const where = parsed.where;
+            rows = rows.filter((r) => matches(where, (p) => valueOf(r, p)));
+        }
+        rows = sortRecords(
+            rows,
+            parsed.orderBy.length
+                ? parsed.orderBy
+                : [{ field: 'Id', descending: false, nullsLast: false }],
+            (r, p) => (p === 'Id' && !resolved.has('Id') ? r.fields.Id : valueOf(r, p))
+        );
+        rows = rows.slice(
+            parsed.offset ?? 0,
+            parsed.limit !== undefined ? (parsed.offset ?? 0) + parsed.limit : undefined
+        );
+        return { records: rows, paths: parsed.fields, countOnly: parsed.count };
+    }
+
+    // ---- writing ----
+
+    private nextId(object: ObjectDef): string {
+        const n = (this.counters.get(object.keyPrefix) ?? 0) + 1;
+        this.counters.set(object.keyPrefix, n);
+        // Created records count from 100000 so they never collide with the seed data.
+        return makeId(object.keyPrefix, 100_000 + n);
+    }
+
+    private checkWritableFields(
+        user: OrgUser,
+        object: ObjectDef,
+        values: Record<string, unknown>,
+        creating: boolean
+    ): Record<string, FieldValue> {
+        const clean: Record<string, FieldValue> = {};
+        const denied: string[] = [];
+        for (const [name, value] of Object.entries(values)) {
+            if (name === 'attributes') continue;
+            const field = fieldDef(object, name);
+            if (!field || !this.canReadField(user, object.apiName, field.apiName)) {
+                throw new OrgError(
+                    400,
+                    'INVALID_FIELD',
+                    `No such column '${name}' on sobject of type ${object.apiName}`,
+                    [name]
+                );
+            }
+            if (!this.canEditField(user, object, field, creating)) {
+                denied.push(field.apiName);
+                continue;
+            }
+            if (value !== null && typeof value === 'object') {
+                throw new OrgError(
+                    400,
+                    'JSON_PARSER_ERROR',
+                    `Cannot deserialize instance of ${field.dataType} for ${name}`
+                );
+            }
+            clean[field.apiName] = (value ?? null) as FieldValue;
+        }
+        if (denied.length > 0) {
+            throw new OrgError(
+                400,
+                'INVALID_FIELD_FOR_INSERT_UPDATE',
+                `Unable to create/update fields: ${denied.join(', ')}. Please check the security ` +
+                    'settings of this field and verify that it is read/write for your profile or permission set.',
+                denied
+            );
+        }
+        return clean;
+    }
+
+    private stamp(user: OrgUser): Record<string, FieldValue> {
+        const now = new Date().toISOString().replace('Z', '+0000');
+        return { LastModifiedDate: now, SystemModstamp: now, LastModifiedById: user.id };
+    }
+
+    create(user: OrgUser, type: string, values: Record<string, unknown>): string {
+        const object = objectDef(type);
+        if (!object) throw new OrgError(404, 'NOT_FOUND', 'The requested resource does not exist');
+        if (!this.objectPermissions(user, object.apiName).create) {
+            throw new OrgError(
+                400,
+                'INSUFFICIENT_ACCESS_OR_READONLY',
+                'insufficient access rights on object id'
+            );
+        }
+        const clean = this.checkWritableFields(user, object, values, true);
+        const missing = object.fields.filter(
+            (f) => f.required && f.createable && (clean[f.apiName] ?? null) === null
+        );
+        if (missing.length > 0) {
+            throw new OrgError(
+                400,
+                'REQUIRED_FIELD_MISSING',
+                `Required fields are missing: [${missing.map((f) => f.apiName).join(', ')}]`,
+                missing.map((f) => f.apiName)
+            );
+        }
+        for (const field of object.fields) {
+            const v = clean[field.apiName];
+            if (
+                field.dataType === 'Reference' &&
+                typeof v === 'string' &&
+                !this.canReadId(user, v)
+            ) {
+                throw new OrgError(
+                    400,
+                    'INSUFFICIENT_ACCESS_ON_CROSS_REFERENCE_ENTITY',
+                    'insufficient access rights on cross-reference id',
+                    [field.apiName]
+                );
+            }
+        }
+        const id = this.nextId(object);
+        const now = new Date().toISOString().replace('Z', '+0000');
+        const fields: SObjectRecord = {
+            Id: id,
+            CreatedDate: now,
+            CreatedById: user.id,
+            ...this.stamp(user),
+            ...clean
+        };
+        if (object.fields.some((f) => f.apiName === 'OwnerId') && !fields.OwnerId)
+            fields.OwnerId = user.id;
+        if (type === 'Contact')
+            fields.Name = [fields.FirstName, fields.LastName].filter(Boolean).join(' ');
+        if (type === 'Case')
+            fields.CaseNumber = String(5000 + (this.counters.get('500') ?? 0)).padStart(8, '0');
+        if (type === 'Opportunity') {
+            fields.IsClosed = String(fields.StageName).startsWith('Closed');
+            fields.IsWon = fields.StageName === 'Closed Won';
+        }
+        this.records.set(id, { type: object.apiName, fields });
+        return id;
+    }
+
+    update(
+        user: OrgUser,
+        id: string,
+        values: Record<string, unknown>,
+        expectedType?: string
+    ): void {
+        const record = this.visibleRecord(user, id, expectedType);
+        const object = objectDef(record.type);
+        if (!object) throw new OrgError(404, 'NOT_FOUND', 'The requested resource does not exist');
+        if (!this.canEditRecord(user, record)) {
+            throw new OrgError(
+                403,
+                'INSUFFICIENT_ACCESS_OR_READONLY',
+                'insufficient access rights on object id'
+            );
+        }
+        const clean = this.checkWritableFields(user, object, values, false);
+        Object.assign(record.fields, clean, this.stamp(user));
+        if (record.type === 'Contact') {
+            record.fields.Name = [record.fields.FirstName, record.fields.LastName]
+                .filter(Boolean)
+                .join(' ');
+        }
+    }
+
+    /** ContentVersion insert: creates the version, its ContentDocument and the link to the record. */
+    uploadFile(user: OrgUser, values: Record<string, unknown>): string {
+        const data = values.VersionData;
+        if (typeof data !== 'string' || data === '') {
+            throw new OrgError(
+                400,
+                'REQUIRED_FIELD_MISSING',
+                'Required fields are missing: [VersionData]',
+                ['VersionData']
+            );
+        }
+        const bytes = Buffer.from(data, 'base64');
+        const versionId = this.create(user, 'ContentVersion', values);
+        const version = this.records.get(versionId);
+        if (!version) throw new OrgError(500, 'UNKNOWN_EXCEPTION', 'upload failed');
+        const documentObject = objectDef('ContentDocument');
+        const linkObject = objectDef('ContentDocumentLink');
+        if (!documentObject || !linkObject)
+            throw new OrgError(500, 'UNKNOWN_EXCEPTION', 'schema incomplete');
+        const documentId = this.nextId(documentObject);
+        const extension =
+            String(values.PathOnClient ?? '')
+                .split('.')
+                .pop() ?? '';
+        Object.assign(version.fields, {
+            ContentDocumentId: documentId,
+            FileExtension: extension,
+            ContentSize: bytes.length
+        });
+        this.records.set(documentId, {
+            type: 'ContentDocument',
+            fields: {
+                Id: documentId,
+                OwnerId: user.id,
+                Title: String(version.fields.Title),
+                LatestPublishedVersionId: versionId,
+                FileExtension: extension,
+                ContentSize: bytes.length,
+                CreatedDate: version.fields.CreatedDate ?? null,
+                CreatedById: user.id,
+                ...this.stamp(user)
+            }
+        });
+        const linkTo =
+            typeof values.FirstPublishLocationId === 'string'
+                ? values.FirstPublishLocationId
+                : user.id;
+        const linkId = this.nextId(linkObject);
+        this.records.set(linkId, {
+            type: 'ContentDocumentLink',
+            fields: {
+                Id: linkId,
+                ContentDocumentId: documentId,
+                LinkedEntityId: linkTo,
+                ShareType: 'V',
+                Visibility: 'AllUsers'
+            }
+        });
+        this.fileBytes.set(versionId, bytes);
+        return versionId;
+    }
+
+    readonly fileBytes = new Map<string, Buffer>();
+
+    files(): {
+        contentVersionId: string;
+        title: string;
+        pathOnClient: string;
+        linkedEntityId: string | null;
+        contentDocumentId: string;
+        size: number;
+    }[] {
+        return [...this.records.values()]
+            .filter((r) => r.type === 'ContentVersion')
+            .map((r) => ({
+                contentVersionId: r.fields.Id,
+                title: String(r.fields.Title),
+                pathOnClient: String(r.fields.PathOnClient),
+                linkedEntityId: (r.fields.FirstPublishLocationId as string | null) ?? null,
+                contentDocumentId: String(r.fields.ContentDocumentId),
+                size: Number(r.fields.ContentSize ?? 0)
+            }));
+    }
+
+    recordCounts(): Record<string, number> {
+        const counts: Record<string, number> = {};
+        for (const r of this.records.values()) counts[r.type] = (counts[r.type] ?? 0) + 1;
+        return counts;
+    }
+
+    objectFor(id: string): ObjectDef | undefined {
+        return objectForId(id);
+    }
+
+    adminUser(): OrgUser {
+        const admin = this.user(ADA_ADMIN_ID);
+        if (!admin) throw new Error('seed data has no admin');
+        return admin;
+    }
+
+    newSessionToken(): string {
+        return `${ORG_ID.slice(0, 15)}!${randomBytes(32).toString('base64url')}`;
+    }
+}

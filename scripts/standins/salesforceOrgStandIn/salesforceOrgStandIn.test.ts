@@ -1,0 +1,520 @@
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { SignJWT } from 'jose';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+    OPEN_OPPORTUNITIES_REPORT_ID,
+    SAMPLE_ACCOUNT_ID,
+    SAM_SELLER_ID,
+    STANDIN_USERNAMES,
+    startSalesforceOrgStandIn,
+    type SalesforceOrgStandIn
+} from './index';
+
+const CONSUMER_KEY = 'test-consumer-key';
+const LOGIN_URL = 'https://login.salesforce.com';
+const V = '/services/data/v62.0';
+
+describe('Salesforce org stand-in (test double)', () => {
+    let org: SalesforceOrgStandIn;
+    let privateKey: KeyObject;
+    let otherPrivateKey: KeyObject;
+    let adaToken: string;
+    let samToken: string;
+
+    const api = async (
+        token: string,
+        path: string,
+        init: RequestInit & { json?: unknown } = {}
+    ): Promise<{ status: number; body: unknown; headers: Headers }> => {
+        const headers = new Headers(init.headers);
+        headers.set('authorization', `Bearer ${token}`);
+        if (init.json !== undefined) headers.set('content-type', 'application/json');
+        const res = await fetch(`${org.url}${path}`, {
+            ...init,
+            headers,
+            body: init.json !== undefined ? JSON.stringify(init.json) : init.body
+        });
+        const text = await res.text();
+        return {
+            status: res.status,
+            body: text ? (JSON.parse(text) as unknown) : null,
+            headers: res.headers
+        };
+    };
+
+    const assertion = (
+        claims: { iss?: string; aud?: string; sub?: string; expSeconds?: number },
+        key = privateKey
+    ) =>
+        new SignJWT({})
+            .setProtectedHeader({ alg: 'RS256' })
+            .setIssuer(claims.iss ?? CONSUMER_KEY)
+            .setAudience(claims.aud ?? LOGIN_URL)
+            .setSubject(claims.sub ?? STANDIN_USERNAMES.sam)
+            .setExpirationTime(Math.floor(Date.now() / 1000) + (claims.expSeconds ?? 180))
+            .sign(key);
+
+    const tokenRequest = async (jwt: string) => {
+        const res = await fetch(`${org.url}/services/oauth2/token`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+            body: new URLSearchParams({
+                grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
+                assertion: jwt
+            })
+        });
+        return { status: res.status, body: (await res.json()) as Record<string, string> };
+    };
+
+    beforeAll(async () => {
+        const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
+        privateKey = pair.privateKey;
+        otherPrivateKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+        org = await startSalesforceOrgStandIn({
+            port: 0,
+            host: '127.0.0.1',
+            jwtPublicKey: pair.publicKey,
+            consumerKey: CONSUMER_KEY,
+            loginUrl: LOGIN_URL,
+            corsOrigins: ['http://127.0.0.1:8790'],
+            relayUrl: 'http://127.0.0.1:8787'
+        });
+    });
+    afterAll(async () => org.close());
+    beforeEach(() => {
+        org.reset();
+        adaToken = org.sessionFor(STANDIN_USERNAMES.ada).access_token;
+        samToken = org.sessionFor(STANDIN_USERNAMES.sam).access_token;
+    });
+
+    it('grants a token for a valid JWT bearer assertion, usable on the REST API', async () => {
+        const { status, body } = await tokenRequest(await assertion({}));
+        expect(status).toBe(200);
+        expect(body).toMatchObject({ token_type: 'Bearer', instance_url: org.url, scope: 'api' });
+        expect(body.id).toContain(SAM_SELLER_ID);
+        expect(body.issued_at).toMatch(/^\d+$/);
+        expect(body.signature).toBeTruthy();
+        const me = await api(
+            body.access_token ?? '',
+            `${V}/query?q=${encodeURIComponent("SELECT Name FROM User WHERE Id = '" + SAM_SELLER_ID + "'")}`
+        );
+        expect(me.status).toBe(200);
+        expect((me.body as { records: { Name: string }[] }).records[0]?.Name).toBe('Sam Seller');
+    });
+
+    it('rejects bad signature, unknown user, deactivated user, expired and wrong issuer', async () => {
+        const cases: [Promise<string>, string][] = [
+            [assertion({}, otherPrivateKey), 'invalid_grant'],
+            [assertion({ sub: 'nobody@resident.standin' }), 'invalid_grant'],
+            [assertion({ sub: STANDIN_USERNAMES.deactivated }), 'invalid_grant'],
+            [assertion({ expSeconds: -600 }), 'invalid_grant'],
+            [assertion({ aud: 'https://evil.example.com' }), 'invalid_grant'],
+            [assertion({ iss: 'someone-else' }), 'invalid_client_id']
+        ];
+        const descriptions: string[] = [];
+        for (const [jwt, error] of cases) {
+            const { status, body } = await tokenRequest(await jwt);
+            expect(status).toBe(400);
+            expect(body.error).toBe(error);
+            descriptions.push(body.error_description ?? '');
+        }
+        expect(descriptions).toEqual([
+            'invalid assertion',
+            "user hasn't approved this consumer",
+            'inactive user',
+            'expired authorization code',
+            'audience is invalid',
+            'client identifier invalid'
+        ]);
+        const noSession = await api('not-a-token', `${V}/query?q=SELECT+Id+FROM+Account`);
+        expect(noSession.status).toBe(401);
+        expect(noSession.body).toEqual([
+            { message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }
+        ]);
+    });
+
+    it('pages a query over 3 pages with nextRecordsUrl (queryMore)', async () => {
+        const soql = 'SELECT Id, Name, Account.Name, Owner.Name FROM Contact ORDER BY Name';
+        const first = await api(adaToken, `${V}/query?q=${encodeURIComponent(soql)}`, {
+            headers: { 'sforce-query-options': 'batchSize=70' }
+        });
+        type Page = {
+            totalSize: number;
+            done: boolean;
+            nextRecordsUrl?: string;
+            records: Record<string, unknown>[];
+        };
+        const pages: Page[] = [first.body as Page];
+        while (!pages.at(-1)?.done) {
+            const next = await api(adaToken, pages.at(-1)?.nextRecordsUrl ?? '');
+            expect(next.status).toBe(200);
+            pages.push(next.body as Page);
+        }
+        const total = pages[0]?.totalSize ?? 0;
+        expect(total).toBeGreaterThan(140);
+        expect(total).toBeLessThanOrEqual(210);
+        expect(pages).toHaveLength(3);
+        expect(pages[0]?.nextRecordsUrl).toMatch(/^\/services\/data\/v62\.0\/query\/01g\w{15}-70$/);
+        const all = pages.flatMap((p) => p.records);
+        expect(all).toHaveLength(total);
+        expect(new Set(all.map((r) => r.Id)).size).toBe(total);
+        expect(all[0]).toMatchObject({
+            attributes: { type: 'Contact' },
+            Account: { attributes: { type: 'Account' } },
+            Owner: { attributes: { type: 'User' } }
+        });
+        const names = all.map((r) => String(r.Name));
+        expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b)));
+    });
+
+    it('supports WHERE with LIKE, IN, AND/OR, LIMIT, and MALFORMED_QUERY', async () => {
+        const soql =
+            "SELECT Name, StageName FROM Opportunity WHERE (StageName IN ('Closed Won', 'Closed Lost') OR Name LIKE 'Acme%') AND Probability >= 0 ORDER BY Name DESC LIMIT 5";
+        const result = await api(adaToken, `${V}/query?q=${encodeURIComponent(soql)}`);
+        const records = (result.body as { records: { Name: string; StageName: string }[] }).records;
+        expect(records.length).toBeGreaterThan(0);
+        expect(records.length).toBeLessThanOrEqual(5);
+        for (const r of records)
+            expect(r.StageName.startsWith('Closed') || r.Name.startsWith('Acme')).toBe(true);
+        const bad = await api(adaToken, `${V}/query?q=${encodeURIComponent('SELECT FROM WHERE')}`);
+        expect(bad.status).toBe(400);
+        expect((bad.body as { errorCode: string }[])[0]?.errorCode).toBe('MALFORMED_QUERY');
+    });
+
+    it('hides AnnualRevenue from Sam by FLS, in SOQL, REST reads and ui-api', async () => {
+        const soql = `SELECT Name, AnnualRevenue FROM Account WHERE Id = '${SAMPLE_ACCOUNT_ID}'`;
+        const asAda = await api(adaToken, `${V}/query?q=${encodeURIComponent(soql)}`);
+        expect(
+            (asAda.body as { records: { AnnualRevenue: number }[] }).records[0]?.AnnualRevenue
+        ).toBe(12_500_000);
+        const asSam = await api(samToken, `${V}/query?q=${encodeURIComponent(soql)}`);
+        expect(asSam.status).toBe(400);
+        expect((asSam.body as { errorCode: string; message: string }[])[0]).toMatchObject({
+            errorCode: 'INVALID_FIELD',
+            message: expect.stringContaining("No such column 'AnnualRevenue' on entity 'Account'")
+        });
+        const restRead = await api(samToken, `${V}/sobjects/Account/${SAMPLE_ACCOUNT_ID}`);
+        expect(restRead.status).toBe(200);
+        expect(restRead.body).toMatchObject({ Name: 'Acme Corporation' });
+        expect(restRead.body).not.toHaveProperty('AnnualRevenue');
+        const ui = await api(
+            samToken,
+            `/services/data/v62.0/ui-api/records/${SAMPLE_ACCOUNT_ID}?fields=Account.Name&optionalFields=Account.AnnualRevenue`
+        );
+        expect(ui.status).toBe(200);
+        expect((ui.body as { fields: Record<string, unknown> }).fields).not.toHaveProperty(
+            'AnnualRevenue'
+        );
+        const info = await api(samToken, `${V}/ui-api/object-info/Account`);
+        const fields = (info.body as { fields: Record<string, { updateable: boolean }> }).fields;
+        expect(fields).not.toHaveProperty('AnnualRevenue');
+        expect(fields.Rating?.updateable).toBe(false);
+        expect(fields.Name?.updateable).toBe(true);
+        expect(info.body).toMatchObject({
+            apiName: 'Account',
+            label: 'Account',
+            labelPlural: 'Accounts',
+            keyPrefix: '001'
+        });
+    });
+
+    it("hides Ada's private accounts from Sam by sharing", async () => {
+        const soql = encodeURIComponent('SELECT Id, Owner.Name FROM Account');
+        const ada = (await api(adaToken, `${V}/query?q=${soql}`)).body as { totalSize: number };
+        const sam = (await api(samToken, `${V}/query?q=${soql}`)).body as {
+            totalSize: number;
+            records: { Owner: { Name: string } }[];
+        };
+        expect(ada.totalSize).toBe(40);
+        // Sam owns the sample account and every fifth one (9) and has 2 shared with her.
+        expect(sam.totalSize).toBe(11);
+        expect(sam.records.filter((r) => r.Owner.Name === 'Ada Admin')).toHaveLength(2);
+        const adaPrivate = (
+            (
+                await api(
+                    adaToken,
+                    `${V}/query?q=${encodeURIComponent("SELECT Id FROM Account WHERE Owner.Name = 'Ada Admin' LIMIT 5 OFFSET 3")}`
+                )
+            ).body as {
+                records: { Id: string }[];
+            }
+        ).records[0]?.Id;
+        const read = await api(samToken, `${V}/sobjects/Account/${adaPrivate}`);
+        expect(read.status).toBe(404);
+        expect((read.body as { errorCode: string }[])[0]?.errorCode).toBe('NOT_FOUND');
+    });
+
+    it('answers ui-api records in the real shape, spanning parents', async () => {
+        const { status, body } = await api(
+            samToken,
+            `${V}/ui-api/records/${SAMPLE_ACCOUNT_ID}?fields=Account.Name,Account.Owner.Name&optionalFields=Account.Industry`
+        );
+        expect(status).toBe(200);
+        expect(body).toMatchObject({
+            apiName: 'Account',
+            id: SAMPLE_ACCOUNT_ID,
+            childRelationships: {},
+            recordTypeId: '012000000000000AAA',
+            fields: {
+                Name: { value: 'Acme Corporation', displayValue: null },
+                Industry: { value: 'Technology', displayValue: 'Technology' },
+                Owner: {
+                    displayValue: 'Sam Seller',
+                    value: {
+                        apiName: 'User',
+                        id: SAM_SELLER_ID,
+                        fields: { Name: { value: 'Sam Seller' } }
+                    }
+                }
+            }
+        });
+        const strict = await api(
+            samToken,
+            `${V}/ui-api/records/${SAMPLE_ACCOUNT_ID}?fields=Account.AnnualRevenue`
+        );
+        expect(strict.status).toBe(400);
+        expect((strict.body as { errorCode: string }[])[0]?.errorCode).toBe('INVALID_FIELD');
+    });
+
+    it('creates and updates records over sobjects and ui-api', async () => {
+        const created = await api(samToken, `${V}/sobjects/Contact`, {
+            method: 'POST',
+            json: { FirstName: 'Grace', LastName: 'Hopper', AccountId: SAMPLE_ACCOUNT_ID }
+        });
+        expect(created.status).toBe(201);
+        const { id } = created.body as { id: string; success: boolean; errors: unknown[] };
+        expect(created.body).toMatchObject({ success: true, errors: [] });
+        expect(id).toMatch(/^003\w{15}$/);
+        const patched = await api(samToken, `${V}/sobjects/Contact/${id}`, {
+            method: 'PATCH',
+            json: { Title: 'Rear Admiral' }
+        });
+        expect(patched.status).toBe(204);
+        const read = await api(samToken, `${V}/sobjects/Contact/${id}?fields=Name,Title,OwnerId`);
+        expect(read.body).toMatchObject({
+            Name: 'Grace Hopper',
+            Title: 'Rear Admiral',
+            OwnerId: SAM_SELLER_ID
+        });
+        const uiCreated = await api(samToken, `${V}/ui-api/records`, {
+            method: 'POST',
+            json: {
+                apiName: 'Case',
+                fields: { Subject: 'From the workbench', AccountId: SAMPLE_ACCOUNT_ID }
+            }
+        });
+        expect(uiCreated.status).toBe(201);
+        const caseId = (uiCreated.body as { id: string }).id;
+        const uiPatched = await api(samToken, `${V}/ui-api/records/${caseId}`, {
+            method: 'PATCH',
+            json: { fields: { Status: 'Working' } }
+        });
+        expect(uiPatched.status).toBe(200);
+        expect(uiPatched.body).toMatchObject({
+            apiName: 'Case',
+            fields: { Status: { value: 'Working' } }
+        });
+        const missing = await api(samToken, `${V}/sobjects/Contact`, {
+            method: 'POST',
+            json: { FirstName: 'NoLast' }
+        });
+        expect((missing.body as { errorCode: string }[])[0]?.errorCode).toBe(
+            'REQUIRED_FIELD_MISSING'
+        );
+    });
+
+    it('refuses a non-editable field and a read-only shared record', async () => {
+        const rating = await api(samToken, `${V}/sobjects/Account/${SAMPLE_ACCOUNT_ID}`, {
+            method: 'PATCH',
+            json: { Rating: 'Hot' }
+        });
+        expect(rating.status).toBe(400);
+        expect(rating.body).toEqual([
+            expect.objectContaining({
+                errorCode: 'INVALID_FIELD_FOR_INSERT_UPDATE',
+                fields: ['Rating']
+            })
+        ]);
+        const byAda = await api(adaToken, `${V}/sobjects/Account/${SAMPLE_ACCOUNT_ID}`, {
+            method: 'PATCH',
+            json: { Rating: 'Hot' }
+        });
+        expect(byAda.status).toBe(204);
+        const sharedReadOnly = (
+            (
+                await api(
+                    samToken,
+                    `${V}/query?q=${encodeURIComponent("SELECT Id FROM Account WHERE Owner.Name = 'Ada Admin' ORDER BY Name")}`
+                )
+            ).body as {
+                records: { Id: string }[];
+            }
+        ).records;
+        const results = await Promise.all(
+            sharedReadOnly.map((r) =>
+                api(samToken, `${V}/sobjects/Account/${r.Id}`, {
+                    method: 'PATCH',
+                    json: { Phone: '1' }
+                })
+            )
+        );
+        const statuses = results.map((r) => r.status).sort();
+        expect(statuses).toEqual([204, 403]);
+        const denied = results.find((r) => r.status === 403);
+        expect((denied?.body as { errorCode: string }[])[0]?.errorCode).toBe(
+            'INSUFFICIENT_ACCESS_OR_READONLY'
+        );
+    });
+
+    it('uploads a ContentVersion with its ContentDocument and link', async () => {
+        const pdf = Buffer.from('%PDF-1.4 stand-in').toString('base64');
+        const created = await api(samToken, `${V}/sobjects/ContentVersion`, {
+            method: 'POST',
+            json: {
+                Title: 'Quote',
+                PathOnClient: 'Quote.pdf',
+                VersionData: pdf,
+                FirstPublishLocationId: SAMPLE_ACCOUNT_ID
+            }
+        });
+        expect(created.status).toBe(201);
+        const versionId = (created.body as { id: string }).id;
+        expect(versionId).toMatch(/^068/);
+        const version = await api(
+            samToken,
+            `${V}/query?q=${encodeURIComponent(`SELECT ContentDocumentId, FileExtension, ContentSize FROM ContentVersion WHERE Id = '${versionId}'`)}`
+        );
+        const row = (
+            version.body as {
+                records: {
+                    ContentDocumentId: string;
+                    FileExtension: string;
+                    ContentSize: number;
+                }[];
+            }
+        ).records[0];
+        expect(row?.ContentDocumentId).toMatch(/^069/);
+        expect(row).toMatchObject({ FileExtension: 'pdf', ContentSize: 17 });
+        const links = await api(
+            samToken,
+            `${V}/query?q=${encodeURIComponent(`SELECT LinkedEntityId FROM ContentDocumentLink WHERE ContentDocumentId = '${row?.ContentDocumentId}'`)}`
+        );
+        expect(
+            (links.body as { records: { LinkedEntityId: string }[] }).records[0]?.LinkedEntityId
+        ).toBe(SAMPLE_ACCOUNT_ID);
+        const state = (await (await fetch(`${org.url}/__standin/state`)).json()) as {
+            filesUploaded: { title: string; size: number }[];
+        };
+        expect(state.filesUploaded).toEqual([
+            expect.objectContaining({ title: 'Quote', size: 17, linkedEntityId: SAMPLE_ACCOUNT_ID })
+        ]);
+    });
+
+    it('sends emailSimple and records it for inspection', async () => {
+        const sent = await api(samToken, `${V}/actions/standard/emailSimple`, {
+            method: 'POST',
+            json: {
+                inputs: [
+                    {
+                        emailAddresses: 'a@example.com, b@example.com',
+                        emailSubject: 'Weekly pipeline',
+                        emailBody: 'Attached.'
+                    },
+                    { emailSubject: 'no recipients' }
+                ]
+            }
+        });
+        expect(sent.status).toBe(200);
+        expect(sent.body).toEqual([
+            { actionName: 'emailSimple', errors: null, isSuccess: true, outputValues: null },
+            expect.objectContaining({ actionName: 'emailSimple', isSuccess: false })
+        ]);
+        expect(org.state().emailsSent).toEqual([
+            expect.objectContaining({
+                sentByUserId: SAM_SELLER_ID,
+                emailAddresses: ['a@example.com', 'b@example.com'],
+                subject: 'Weekly pipeline'
+            })
+        ]);
+    });
+
+    it('runs a tabular report with a factMap, dropping columns the user cannot read', async () => {
+        const ada = await api(adaToken, `${V}/analytics/reports/${OPEN_OPPORTUNITIES_REPORT_ID}`, {
+            method: 'POST',
+            json: {}
+        });
+        expect(ada.status).toBe(200);
+        const adaBody = ada.body as {
+            factMap: Record<
+                string,
+                { rows: { dataCells: { label: string }[] }[]; aggregates: { value: number }[] }
+            >;
+            reportMetadata: { reportFormat: string; detailColumns: string[] };
+        };
+        expect(adaBody.reportMetadata.reportFormat).toBe('TABULAR');
+        const total = adaBody.factMap['T!T'];
+        expect(total?.rows.length).toBe(total?.aggregates[0]?.value);
+        expect(total?.rows[0]?.dataCells).toHaveLength(5);
+        const sam = (
+            await api(samToken, `${V}/analytics/reports/${OPEN_OPPORTUNITIES_REPORT_ID}`, {
+                method: 'POST',
+                json: {}
+            })
+        ).body as typeof adaBody;
+        expect(sam.reportMetadata.detailColumns).not.toContain('OPPORTUNITY.AMOUNT');
+        expect(sam.factMap['T!T']?.rows.length).toBeLessThan(total?.rows.length ?? 0);
+    });
+
+    it('injects 503 for the next request to a path, then succeeds', async () => {
+        await fetch(`${org.url}/__standin/faults`, {
+            method: 'POST',
+            body: JSON.stringify({ pathIncludes: '/query', times: 1, status: 503 })
+        });
+        const q = `${V}/query?q=${encodeURIComponent('SELECT Id FROM Account LIMIT 1')}`;
+        const first = await api(adaToken, q);
+        expect(first.status).toBe(503);
+        expect((first.body as { errorCode: string }[])[0]?.errorCode).toBe('SERVER_UNAVAILABLE');
+        const second = await api(adaToken, q);
+        expect(second.status).toBe(200);
+        org.injectFault({
+            pathIncludes: '/sobjects',
+            times: 1,
+            status: 403,
+            errorCode: 'REQUEST_LIMIT_EXCEEDED',
+            message: 'TotalRequests Limit exceeded.'
+        });
+        const limited = await api(adaToken, `${V}/sobjects/Account/${SAMPLE_ACCOUNT_ID}`);
+        expect(limited.status).toBe(403);
+        expect(limited.body).toEqual([
+            { message: 'TotalRequests Limit exceeded.', errorCode: 'REQUEST_LIMIT_EXCEEDED' }
+        ]);
+    });
+
+    it('serves Apex doubles as the calling user, and CORS only for configured origins', async () => {
+        const res = await fetch(
+            `${org.url}/__standin/apex/RelayConnectionController/getRelayConnection`,
+            {
+                method: 'POST',
+                headers: { authorization: `Bearer ${samToken}`, origin: 'http://127.0.0.1:8790' },
+                body: '{}'
+            }
+        );
+        expect(await res.json()).toEqual({ relayUrl: 'http://127.0.0.1:8787' });
+        expect(res.headers.get('access-control-allow-origin')).toBe('http://127.0.0.1:8790');
+        org.registerApexDouble('Echo.whoAmI', (_p, { user }) => user.name);
+        const who = await api(samToken, '/__standin/apex/Echo/whoAmI', {
+            method: 'POST',
+            json: {}
+        });
+        expect(who.body).toBe('Sam Seller');
+        const foreign = await fetch(`${org.url}/__standin/health`, {
+            headers: { origin: 'http://evil.example' }
+        });
+        expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
+        const session = await fetch(`${org.url}/__standin/session`, {
+            method: 'POST',
+            body: JSON.stringify({ username: STANDIN_USERNAMES.deactivated })
+        });
+        expect(session.status).toBe(400);
+    });
+});
