@@ -1,0 +1,268 @@
+/**
+ * Converts the package source to Metadata API format with the Salesforce CLI, as a deploy or a
+ * package version build would, and checks nothing was lost on the way: the CLI silently drops an
+ * Apex class without its -meta.xml, so every source component must appear in the generated
+ * package.xml; TypeScript must never reach the output. The CLI copies most XML files without
+ * parsing them, so each metadata XML file is also checked to be well-formed here.
+ *
+ * Run after scripts/buildComponents.ts (LWC bundles deploy the generated .js).
+ * Usage: npx tsx scripts/checks/metadataConvert.ts [packageDirectory]   (default: force-app)
+ */
+import { XMLValidator } from 'fast-xml-parser';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const sfBin = path.join(repoRoot, 'node_modules', '.bin', 'sf');
+
+/** Offline and quiet: no update checks, no telemetry leaving the machine. */
+const SF_ENV = {
+    SF_DISABLE_AUTOUPDATE: 'true',
+    SF_AUTOUPDATE_DISABLE: 'true',
+    SF_SKIP_NEW_VERSION_CHECK: 'true',
+    SF_DISABLE_TELEMETRY: 'true',
+    SFDX_DISABLE_TELEMETRY: 'true',
+    SF_HIDE_RELEASE_NOTES: 'true'
+};
+
+/**
+ * Source folders we use and how their files name a Metadata API member. A folder not listed here
+ * fails the check, so a new kind of metadata is added here rather than going unchecked.
+ */
+const SOURCE_FOLDERS: Record<string, { type: string; suffix: string } | 'objects' | 'lwc'> = {
+    classes: { type: 'ApexClass', suffix: '.cls' },
+    triggers: { type: 'ApexTrigger', suffix: '.trigger' },
+    applications: { type: 'CustomApplication', suffix: '.app-meta.xml' },
+    tabs: { type: 'CustomTab', suffix: '.tab-meta.xml' },
+    customMetadata: { type: 'CustomMetadata', suffix: '.md-meta.xml' },
+    permissionsets: { type: 'PermissionSet', suffix: '.permissionset-meta.xml' },
+    permissionsetgroups: { type: 'PermissionSetGroup', suffix: '.permissionsetgroup-meta.xml' },
+    cspTrustedSites: { type: 'CspTrustedSite', suffix: '.cspTrustedSite-meta.xml' },
+    remoteSiteSettings: { type: 'RemoteSiteSetting', suffix: '.remoteSite-meta.xml' },
+    flexipages: { type: 'FlexiPage', suffix: '.flexipage-meta.xml' },
+    labels: { type: 'CustomLabels', suffix: '.labels-meta.xml' },
+    objects: 'objects',
+    lwc: 'lwc'
+};
+
+/** Child folders of an object and the member type each holds (Object.Child). */
+const OBJECT_CHILDREN: Record<string, { type: string; suffix: string }> = {
+    fields: { type: 'CustomField', suffix: '.field-meta.xml' },
+    listViews: { type: 'ListView', suffix: '.listView-meta.xml' },
+    validationRules: { type: 'ValidationRule', suffix: '.validationRule-meta.xml' },
+    recordTypes: { type: 'RecordType', suffix: '.recordType-meta.xml' }
+};
+
+interface Check {
+    name: string;
+    ok: boolean;
+    detail?: string;
+}
+
+async function listDir(dir: string) {
+    return existsSync(dir) ? readdir(dir, { withFileTypes: true }) : [];
+}
+
+/** Every component the source holds, as `Type:Member`, plus the checks that need no CLI. */
+async function readSource(packageDir: string, checks: Check[]): Promise<Set<string>> {
+    const expected = new Set<string>();
+    const defaultDir = path.join(packageDir, 'main', 'default');
+    for (const folder of await listDir(defaultDir)) {
+        if (!folder.isDirectory()) continue;
+        const kind = SOURCE_FOLDERS[folder.name];
+        const folderPath = path.join(defaultDir, folder.name);
+        if (kind === undefined) {
+            checks.push({
+                name: `${folder.name}/ is a known metadata folder`,
+                ok: false,
+                detail: `add ${folder.name} to SOURCE_FOLDERS in scripts/checks/metadataConvert.ts`
+            });
+            continue;
+        }
+        if (kind === 'lwc') {
+            for (const bundle of await listDir(folderPath)) {
+                if (!bundle.isDirectory() || bundle.name.startsWith('__')) continue;
+                expected.add(`LightningComponentBundle:${bundle.name}`);
+                const js = path.join(folderPath, bundle.name, `${bundle.name}.js`);
+                checks.push({
+                    name: `lwc/${bundle.name} has its deployable ${bundle.name}.js`,
+                    ok: existsSync(js),
+                    detail: 'run npm run build:components first (it compiles the TypeScript)'
+                });
+            }
+            continue;
+        }
+        if (kind === 'objects') {
+            for (const object of await listDir(folderPath)) {
+                if (!object.isDirectory()) continue;
+                expected.add(`CustomObject:${object.name}`);
+                for (const child of await listDir(path.join(folderPath, object.name))) {
+                    const childKind = OBJECT_CHILDREN[child.name];
+                    if (!child.isDirectory()) continue;
+                    if (!childKind) {
+                        checks.push({
+                            name: `objects/${object.name}/${child.name}/ is a known folder`,
+                            ok: false,
+                            detail: 'add it to OBJECT_CHILDREN in scripts/checks/metadataConvert.ts'
+                        });
+                        continue;
+                    }
+                    for (const file of await listDir(
+                        path.join(folderPath, object.name, child.name)
+                    )) {
+                        if (file.isFile() && file.name.endsWith(childKind.suffix)) {
+                            const member = file.name.slice(0, -childKind.suffix.length);
+                            expected.add(`${childKind.type}:${object.name}.${member}`);
+                        }
+                    }
+                }
+            }
+            continue;
+        }
+        const names = new Set(
+            (await listDir(folderPath)).filter((f) => f.isFile()).map((f) => f.name)
+        );
+        for (const file of names) {
+            if (!file.endsWith(kind.suffix)) continue;
+            const member = file.slice(0, -kind.suffix.length);
+            expected.add(`${kind.type}:${member}`);
+            // Apex source needs its -meta.xml, or the CLI drops it without a word.
+            if (kind.type === 'ApexClass' || kind.type === 'ApexTrigger') {
+                checks.push({
+                    name: `${folder.name}/${file} has ${file}-meta.xml`,
+                    ok: names.has(`${file}-meta.xml`),
+                    detail: 'without it the class is silently left out of the package'
+                });
+            }
+        }
+    }
+    return expected;
+}
+
+/** Members listed in the generated package.xml, as `Type:Member`. */
+function readManifest(xml: string): Set<string> {
+    const listed = new Set<string>();
+    for (const block of xml.matchAll(/<types>([\s\S]*?)<\/types>/g)) {
+        const body = block[1] ?? '';
+        const type = /<name>([^<]+)<\/name>/.exec(body)?.[1];
+        if (!type) continue;
+        for (const member of body.matchAll(/<members>([^<]+)<\/members>/g)) {
+            listed.add(`${type}:${member[1]}`);
+        }
+    }
+    return listed;
+}
+
+function runSf(args: string[]): Promise<{ code: number; output: string }> {
+    return new Promise((resolve) => {
+        const child = spawn(sfBin, args, {
+            cwd: repoRoot,
+            env: { ...process.env, ...SF_ENV },
+            stdio: ['ignore', 'pipe', 'pipe']
+        });
+        let output = '';
+        child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+        child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+        child.on('error', (error) => resolve({ code: 1, output: `${output}${error.message}` }));
+        child.on('close', (code) => resolve({ code: code ?? 1, output }));
+    });
+}
+
+async function findFiles(dir: string, pattern: RegExp): Promise<string[]> {
+    const entries = await readdir(dir, { withFileTypes: true, recursive: true });
+    return entries
+        .filter((e) => e.isFile() && pattern.test(e.name))
+        .map((e) => path.relative(dir, path.join(e.parentPath, e.name)));
+}
+
+/** One check per metadata XML file: a malformed file would otherwise fail only on deploy. */
+async function checkXmlWellFormed(packageDir: string, checks: Check[]): Promise<void> {
+    const defaultDir = path.join(packageDir, 'main', 'default');
+    const files = existsSync(defaultDir) ? await findFiles(defaultDir, /\.xml$/) : [];
+    for (const file of files.filter((f) => !f.split(path.sep).includes('__tests__')).sort()) {
+        const result = XMLValidator.validate(await readFile(path.join(defaultDir, file), 'utf8'));
+        checks.push({
+            name: `${file} is well-formed XML`,
+            ok: result === true,
+            detail:
+                result === true
+                    ? undefined
+                    : `line ${result.err.line}:${result.err.col} ${result.err.msg}`
+        });
+    }
+}
+
+async function main(): Promise<number> {
+    const packageDir = path.resolve(process.argv[2] ?? path.join(repoRoot, 'force-app'));
+    const checks: Check[] = [];
+    const expected = await readSource(packageDir, checks);
+    await checkXmlWellFormed(packageDir, checks);
+
+    const outDir = await mkdtemp(path.join(os.tmpdir(), 'resident-convert-'));
+    try {
+        const converted = path.join(outDir, 'mdapi');
+        const started = Date.now();
+        const { code, output } = await runSf([
+            'project',
+            'convert',
+            'source',
+            '--root-dir',
+            packageDir,
+            '--output-dir',
+            converted,
+            '--json'
+        ]);
+        const seconds = ((Date.now() - started) / 1000).toFixed(1);
+        checks.push({
+            name: `sf project convert source succeeds (${seconds} s)`,
+            ok: code === 0,
+            detail: output.trim()
+        });
+        const manifestPath = path.join(converted, 'package.xml');
+        if (code === 0 && existsSync(manifestPath)) {
+            const listed = readManifest(await readFile(manifestPath, 'utf8'));
+            for (const member of [...expected].sort()) {
+                checks.push({
+                    name: `package.xml lists ${member}`,
+                    ok: listed.has(member),
+                    detail: 'the CLI left it out of the converted package'
+                });
+            }
+            const typeScript = await findFiles(converted, /\.ts$/);
+            checks.push({
+                name: 'no TypeScript in the converted package (.forceignore)',
+                ok: typeScript.length === 0,
+                detail: typeScript.join(', ')
+            });
+        }
+    } finally {
+        await rm(outDir, { recursive: true, force: true });
+    }
+
+    for (const check of checks) {
+        if (!check.ok)
+            console.error(`FAIL ${check.name}${check.detail ? `: ${check.detail}` : ''}`);
+    }
+    const failed = checks.filter((c) => !c.ok).length;
+    const passed = checks.length - failed;
+    console.log(
+        `Converted ${path.relative(process.cwd(), packageDir) || '.'}: ${expected.size} component(s) expected`
+    );
+    console.log(`${passed} passed, ${failed} failed`);
+    return failed === 0 ? 0 : 1;
+}
+
+main().then(
+    (code) => {
+        process.exitCode = code;
+    },
+    (error: unknown) => {
+        console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+        console.log('0 passed, 1 failed');
+        process.exitCode = 1;
+    }
+);
