@@ -76,7 +76,8 @@ const typeProjects = [
     'tsconfig.json',
     'relay/tsconfig.json',
     'relay/test/tsconfig.json',
-    'scripts/tsconfig.json'
+    'scripts/tsconfig.json',
+    'scripts/workbench/tsconfig.json'
 ];
 
 const layers: Layer[] = [

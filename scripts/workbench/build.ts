@@ -1,0 +1,262 @@
+/**
+ * Builds the local workbench: a Lightning-style record page with Resident's components, real
+ * lightning base components and SLDS, whose platform modules (`lightning/uiRecordApi`,
+ * `@salesforce/apex/*`, ...) reach the stand-in org instead of Salesforce.
+ *
+ * Usage: npx tsx scripts/workbench/build.ts   (writes .tmp/workbench)
+ */
+import { transformAsync } from '@babel/core';
+import lwc from '@lwc/rollup-plugin';
+import nodeResolve from '@rollup/plugin-node-resolve';
+import replace from '@rollup/plugin-replace';
+import { cp, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { rollup, type Plugin } from 'rollup';
+import { compileComponentSource, listComponentSources } from '../buildComponents';
+import { readCustomLabels } from './labels';
+
+const workbenchDir = path.dirname(fileURLToPath(import.meta.url));
+export const repoRoot = path.resolve(workbenchDir, '..', '..');
+export const defaultOutDir = path.join(repoRoot, '.tmp', 'workbench');
+const componentsDir = path.join(repoRoot, 'force-app', 'main', 'default', 'lwc');
+const labelsFile = path.join(
+    repoRoot,
+    'force-app',
+    'main',
+    'default',
+    'labels',
+    'CustomLabels.labels-meta.xml'
+);
+const pageDir = path.join(workbenchDir, 'page');
+const standInOrgModulesDir = path.join(workbenchDir, 'standInOrgModules');
+const sldsAssetsDir = path.join(
+    repoRoot,
+    'node_modules',
+    '@salesforce-ux',
+    'design-system',
+    'assets'
+);
+
+/** Platform modules the stand-in org answers, by the name components import them with. */
+const STAND_IN_ORG_MODULES: Record<string, string> = {
+    'lightning/uiRecordApi': 'uiRecordApi.ts',
+    'lightning/uiObjectInfoApi': 'uiObjectInfoApi.ts',
+    'lightning/uiRelatedListApi': 'uiRelatedListApi.ts',
+    '@salesforce/user/Id': 'userId.ts'
+};
+
+export const VIRTUAL = '\0workbench:';
+
+export interface WorkbenchBuildResult {
+    outDir: string;
+    durationMs: number;
+    /** Bytes of every file the build wrote (JS chunks, CSS, HTML, icons), uncompressed. */
+    outputBytes: number;
+}
+
+/** Resolves the platform's module names to the stand-in org and strips the workbench's TypeScript. */
+export function standInOrgModules(labels: Map<string, string>): Plugin {
+    const apexModule = path.join(standInOrgModulesDir, 'apex.ts');
+    return {
+        name: 'resident-stand-in-org-modules',
+        resolveId(source, importer) {
+            const file = STAND_IN_ORG_MODULES[source];
+            if (file) {
+                return path.join(standInOrgModulesDir, file);
+            }
+            if (
+                source === '@salesforce/apex' ||
+                source.startsWith('@salesforce/apex/') ||
+                source.startsWith('@salesforce/schema/') ||
+                source.startsWith('@salesforce/label/c.')
+            ) {
+                return VIRTUAL + source;
+            }
+            if (importer?.startsWith(VIRTUAL) && path.isAbsolute(source)) {
+                return source;
+            }
+            return null;
+        },
+        load(id) {
+            if (!id.startsWith(VIRTUAL)) {
+                return null;
+            }
+            const source = id.slice(VIRTUAL.length);
+            if (source === '@salesforce/apex') {
+                return `export { refreshApex } from ${JSON.stringify(apexModule)};`;
+            }
+            if (source.startsWith('@salesforce/apex/')) {
+                const match = /^@salesforce\/apex\/(\w+)\.(\w+)$/.exec(source);
+                if (!match) {
+                    this.error(`${source}: an Apex import must be @salesforce/apex/Class.method`);
+                }
+                return (
+                    `import { apexMethod } from ${JSON.stringify(apexModule)};\n` +
+                    `export default apexMethod(${JSON.stringify(match[1])}, ${JSON.stringify(match[2])});`
+                );
+            }
+            if (source.startsWith('@salesforce/schema/')) {
+                const [objectApiName, ...field] = source
+                    .slice('@salesforce/schema/'.length)
+                    .split('.');
+                const value = field.length
+                    ? { objectApiName, fieldApiName: field.join('.') }
+                    : { objectApiName };
+                return `export default ${JSON.stringify(value)};`;
+            }
+            const name = source.slice('@salesforce/label/c.'.length);
+            const text = labels.get(name);
+            if (text === undefined) {
+                // A typo'd label would show the raw import on the platform: fail here instead.
+                this.error(
+                    `Custom Label "c.${name}" is not in force-app/main/default/labels/CustomLabels.labels-meta.xml (imported as ${source})`
+                );
+            }
+            return `export default ${JSON.stringify(text)};`;
+        },
+        async transform(code, id) {
+            if (!id.endsWith('.ts') || !id.startsWith(workbenchDir)) {
+                return null;
+            }
+            const result = await transformAsync(code, {
+                filename: id,
+                babelrc: false,
+                configFile: false,
+                sourceMaps: true,
+                presets: [['@babel/preset-typescript', { allowDeclareFields: true }]],
+                plugins: [['@babel/plugin-syntax-decorators', { version: '2023-11' }]]
+            });
+            return result?.code ? { code: result.code, map: result.map } : null;
+        }
+    };
+}
+
+/** `c/<name>` for every component whose deployable JavaScript exists (written by buildComponents). */
+async function componentAliases(): Promise<{ name: string; path: string }[]> {
+    const aliases: { name: string; path: string }[] = [];
+    for (const entry of await readdir(componentsDir, { withFileTypes: true })) {
+        if (!entry.isDirectory()) continue;
+        const js = path.join(componentsDir, entry.name, `${entry.name}.js`);
+        if (await stat(js).catch(() => undefined)) {
+            aliases.push({ name: `c/${entry.name}`, path: js });
+        }
+    }
+    return aliases;
+}
+
+/** Writes the components' JavaScript from their TypeScript, as `npm run build:components` does. */
+async function buildComponents(): Promise<void> {
+    for (const tsFile of await listComponentSources(componentsDir)) {
+        const compiled = await compileComponentSource(await readFile(tsFile, 'utf8'), tsFile);
+        const jsFile = tsFile.replace(/\.ts$/, '.js');
+        const existing = await readFile(jsFile, 'utf8').catch(() => '');
+        if (existing !== compiled) {
+            await writeFile(jsFile, compiled);
+        }
+    }
+}
+
+async function copyAssets(outDir: string): Promise<void> {
+    const assets = path.join(outDir, 'assets');
+    await mkdir(path.join(assets, 'styles'), { recursive: true });
+    await cp(
+        path.join(sldsAssetsDir, 'styles', 'salesforce-lightning-design-system.min.css'),
+        path.join(assets, 'styles', 'salesforce-lightning-design-system.min.css')
+    );
+    await cp(path.join(sldsAssetsDir, 'images'), path.join(assets, 'images'), { recursive: true });
+    // Base components fall back to these sprites for icons they have no inline template for.
+    for (const sprite of ['action', 'custom', 'doctype', 'standard', 'utility']) {
+        await cp(
+            path.join(sldsAssetsDir, 'icons', `${sprite}-sprite`),
+            path.join(assets, 'icons', `${sprite}-sprite`),
+            { recursive: true }
+        );
+    }
+    await cp(path.join(pageDir, 'index.html'), path.join(outDir, 'index.html'));
+    await cp(path.join(pageDir, 'workbench.css'), path.join(outDir, 'workbench.css'));
+}
+
+async function directoryBytes(dir: string): Promise<number> {
+    let total = 0;
+    for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
+        if (entry.isFile()) {
+            total += (await stat(path.join(entry.parentPath, entry.name))).size;
+        }
+    }
+    return total;
+}
+
+export async function buildWorkbench(
+    options: { outDir?: string; mode?: 'production' | 'development' } = {}
+): Promise<WorkbenchBuildResult> {
+    const started = performance.now();
+    const outDir = options.outDir ?? defaultOutDir;
+    const mode = options.mode ?? 'production';
+    await buildComponents();
+    const labels = await readCustomLabels(labelsFile);
+    const bundle = await rollup({
+        input: path.join(pageDir, 'main.ts'),
+        plugins: [
+            standInOrgModules(labels),
+            replace({
+                preventAssignment: true,
+                values: {
+                    'import.meta.env.SSR': 'false',
+                    'process.env.NODE_ENV': JSON.stringify(mode)
+                }
+            }),
+            lwc({
+                rootDir: path.join(pageDir, 'lwc'),
+                enableDynamicComponents: true,
+                modules: [
+                    ...(await componentAliases()),
+                    { dir: path.join(pageDir, 'lwc') },
+                    { npm: 'lightning-base-components' }
+                ]
+            }),
+            nodeResolve()
+        ],
+        onwarn(warning, warn) {
+            // Base components' own circular imports and `this` at module level are expected.
+            if (warning.code === 'CIRCULAR_DEPENDENCY' || warning.code === 'THIS_IS_UNDEFINED') {
+                return;
+            }
+            // The base components' own template warnings are theirs to fix, not ours.
+            if (
+                (warning.id ?? warning.loc?.file ?? '').includes(
+                    `${path.sep}node_modules${path.sep}`
+                )
+            ) {
+                return;
+            }
+            warn(warning);
+        }
+    });
+    await rm(outDir, { recursive: true, force: true });
+    await bundle.write({
+        dir: outDir,
+        format: 'es',
+        entryFileNames: 'main.js',
+        chunkFileNames: 'chunks/[name]-[hash].js'
+    });
+    await bundle.close();
+    await copyAssets(outDir);
+    return {
+        outDir,
+        durationMs: Math.round(performance.now() - started),
+        outputBytes: await directoryBytes(outDir)
+    };
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+    try {
+        const result = await buildWorkbench();
+        console.log(
+            `Workbench built in ${(result.durationMs / 1000).toFixed(1)} s into ${path.relative(repoRoot, result.outDir)} (${(result.outputBytes / 1024 / 1024).toFixed(1)} MiB on disk)`
+        );
+    } catch (error) {
+        console.error(`✖ Workbench build failed: ${(error as Error).message}`);
+        process.exitCode = 1;
+    }
+}
