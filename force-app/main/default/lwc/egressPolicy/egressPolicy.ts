@@ -82,6 +82,7 @@ export function passesLuhn(digits: string): boolean {
 }
 
 /** ISO 13616 IBAN lengths by country, so a checksum-valid string of the wrong length is refused. */
+// prettier-ignore
 const IBAN_LENGTHS: Record<string, number> = {
     AD: 24, AE: 23, AL: 28, AT: 20, AZ: 28, BA: 20, BE: 16, BG: 22, BH: 22, BR: 29, BY: 28, CH: 21,
     CR: 22, CY: 28, CZ: 24, DE: 22, DK: 18, DO: 28, EE: 20, EG: 29, ES: 24, FI: 18, FO: 18, FR: 27,
@@ -114,7 +115,9 @@ export function isValidIban(candidate: string): boolean {
 function isPlausibleSsn(match: string): boolean {
     const [area, group, serial] = match.split(/[- ]/);
     if (!area || !group || !serial) return false;
-    return area !== '000' && area !== '666' && area[0] !== '9' && group !== '00' && serial !== '0000';
+    return (
+        area !== '000' && area !== '666' && area[0] !== '9' && group !== '00' && serial !== '0000'
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -135,7 +138,8 @@ const EMAIL =
 const CARD = /(?<![\p{N}\p{L}.,-])\d(?:[ -]?\d){12,18}(?![\p{N}\p{L}]|[.,-]\d)/gu;
 
 // IBAN: country, check digits, then the account in groups (spaces allowed between groups of 4).
-const IBAN = /(?<![\p{L}\p{N}])[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?(?![\p{L}\p{N}])/gu;
+const IBAN =
+    /(?<![\p{L}\p{N}])[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?(?![\p{L}\p{N}])/gu;
 
 const SSN = /(?<![\p{N}\p{L}-])\d{3}([- ])\d{2}\1\d{4}(?![\p{N}\p{L}]|-\d)/gu;
 
@@ -157,8 +161,32 @@ const PHONE = new RegExp(
 );
 
 const FILE_EXTENSIONS = new Set([
-    'png', 'jpg', 'jpeg', 'gif', 'svg', 'webp', 'bmp', 'ico', 'tif', 'tiff', 'pdf', 'css', 'js',
-    'ts', 'json', 'html', 'htm', 'xml', 'csv', 'txt', 'doc', 'docx', 'xls', 'xlsx', 'ppt', 'pptx'
+    'png',
+    'jpg',
+    'jpeg',
+    'gif',
+    'svg',
+    'webp',
+    'bmp',
+    'ico',
+    'tif',
+    'tiff',
+    'pdf',
+    'css',
+    'js',
+    'ts',
+    'json',
+    'html',
+    'htm',
+    'xml',
+    'csv',
+    'txt',
+    'doc',
+    'docx',
+    'xls',
+    'xlsx',
+    'ppt',
+    'pptx'
 ]);
 
 function digitCount(text: string): number {
@@ -192,7 +220,12 @@ const DETECTORS: Detector[] = [
             return separators.size <= 1 && passesLuhn(digits) && !/^(\d)\1+$/.test(digits);
         }
     },
-    { category: 'SSN', enabled: (p) => p.masking.nationalIds, pattern: SSN, validate: isPlausibleSsn },
+    {
+        category: 'SSN',
+        enabled: (p) => p.masking.nationalIds,
+        pattern: SSN,
+        validate: isPlausibleSsn
+    },
     {
         category: 'PHONE',
         enabled: (p) => p.masking.phones,
@@ -216,7 +249,10 @@ const CREDENTIAL_PATTERNS: { kind: string; pattern: RegExp }[] = [
     },
     // A Salesforce session id / access token: the org id, '!', then a long opaque string.
     { kind: 'Salesforce session', pattern: /\b00D[A-Za-z0-9]{12,15}![A-Za-z0-9._]{40,}/g },
-    { kind: 'JSON web token', pattern: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g },
+    {
+        kind: 'JSON web token',
+        pattern: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g
+    },
     { kind: 'Anthropic API key', pattern: /\bsk-ant-[A-Za-z0-9_-]{20,}/g },
     { kind: 'API key', pattern: /\bsk-(?:proj-|live-|test-)?[A-Za-z0-9_-]{32,}/g },
     { kind: 'AWS access key', pattern: /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g },
@@ -305,7 +341,12 @@ export function findSensitiveSpans(text: string, policy: EgressPolicy = DEFAULT_
         for (const m of text.matchAll(pattern)) {
             const value = m[0];
             if (!value || (validate && !validate(value))) continue;
-            spans.push({ start: m.index ?? 0, end: (m.index ?? 0) + value.length, category, value });
+            spans.push({
+                start: m.index ?? 0,
+                end: (m.index ?? 0) + value.length,
+                category,
+                value
+            });
         }
     };
     for (const custom of compileCustomPatterns(policy)) add(custom.category, custom.pattern);
@@ -414,7 +455,11 @@ function mapStrings(value: unknown, fn: (s: string) => string): unknown {
 }
 
 /** Whether a field may be sent under the policy (`Account.AnnualRevenue`, or `*.SSN__c`). */
-export function isFieldAllowed(objectApiName: string, fieldApiName: string, policy: EgressPolicy): boolean {
+export function isFieldAllowed(
+    objectApiName: string,
+    fieldApiName: string,
+    policy: EgressPolicy
+): boolean {
     const wanted = `${objectApiName}.${fieldApiName}`.toLowerCase();
     const anyObject = `*.${fieldApiName}`.toLowerCase();
     return !policy.excludedFields.some((f) => {

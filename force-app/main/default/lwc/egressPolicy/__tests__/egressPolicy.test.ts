@@ -11,7 +11,10 @@ import {
 } from 'c/egressPolicy';
 import type { EgressPolicy } from 'c/egressPolicy';
 
-function policyWith(masking: Partial<EgressPolicy['masking']>, rest: Partial<EgressPolicy> = {}): EgressPolicy {
+function policyWith(
+    masking: Partial<EgressPolicy['masking']>,
+    rest: Partial<EgressPolicy> = {}
+): EgressPolicy {
     return { ...DEFAULT_POLICY, ...rest, masking: { ...DEFAULT_POLICY.masking, ...masking } };
 }
 
@@ -20,7 +23,9 @@ describe('c/egressPolicy', () => {
         it('gives each value a typed mask that stays the same within the task', () => {
             const masker = new Masker();
             const first = masker.mask('Write to jane.doe@example.com or call +44 20 7946 0958.');
-            const second = masker.mask('Jane (jane.doe@example.com) prefers email over +44 20 7946 0958');
+            const second = masker.mask(
+                'Jane (jane.doe@example.com) prefers email over +44 20 7946 0958'
+            );
             expect(first).toBe('Write to <EMAIL_1> or call <PHONE_1>.');
             expect(second).toBe('Jane (<EMAIL_1>) prefers email over <PHONE_1>');
         });
@@ -58,7 +63,10 @@ describe('c/egressPolicy', () => {
                 records: [{ Name: 'Acme', Email: 'ops@acme.example.com', Revenue: 1200000 }],
                 done: true
             });
-            expect(masked).toEqual({ records: [{ Name: 'Acme', Email: '<EMAIL_1>', Revenue: 1200000 }], done: true });
+            expect(masked).toEqual({
+                records: [{ Name: 'Acme', Email: '<EMAIL_1>', Revenue: 1200000 }],
+                done: true
+            });
         });
 
         it('resumes a saved task map, continuing its numbering', () => {
@@ -75,7 +83,9 @@ describe('c/egressPolicy', () => {
         });
 
         it('applies an admin’s custom pattern with its own mask name', () => {
-            const masker = new Masker(policyWith({ custom: [{ name: 'employee_id', pattern: 'EMP-\\d{6}' }] }));
+            const masker = new Masker(
+                policyWith({ custom: [{ name: 'employee_id', pattern: 'EMP-\\d{6}' }] })
+            );
             expect(masker.mask('Badge EMP-004211 lost')).toBe('Badge <EMPLOYEE_ID_1> lost');
         });
     });
@@ -100,12 +110,20 @@ describe('c/egressPolicy', () => {
             expect(isValidIban('GB82 WEST 1234 5698 7654 33')).toBe(false);
             expect(isValidIban('DE89 3704 0044 0532 0130')).toBe(false);
             expect(new Masker().mask('IBAN GB82 WEST 1234 5698 7654 32.')).toBe('IBAN <IBAN_1>.');
-            expect(new Masker().mask('Ref GB82 WEST 1234 5698 7654 33.')).toBe('Ref GB82 WEST 1234 5698 7654 33.');
+            expect(new Masker().mask('Ref GB82 WEST 1234 5698 7654 33.')).toBe(
+                'Ref GB82 WEST 1234 5698 7654 33.'
+            );
         });
 
         it('masks plausible US SSNs and leaves impossible ones', () => {
             expect(new Masker().mask('SSN 536-22-1234')).toBe('SSN <SSN_1>');
-            for (const impossible of ['000-12-3456', '666-12-3456', '912-12-3456', '536-00-1234', '536-22-0000']) {
+            for (const impossible of [
+                '000-12-3456',
+                '666-12-3456',
+                '912-12-3456',
+                '536-00-1234',
+                '536-22-0000'
+            ]) {
                 expect(new Masker().mask(`SSN ${impossible}`)).toBe(`SSN ${impossible}`);
             }
         });
@@ -138,7 +156,9 @@ describe('c/egressPolicy', () => {
 
         it('reports where each finding is, so the relay can refuse precisely', () => {
             const spans = findSensitiveSpans('x a@example.com y');
-            expect(spans).toEqual([{ start: 2, end: 15, category: 'EMAIL', value: 'a@example.com' }]);
+            expect(spans).toEqual([
+                { start: 2, end: 15, category: 'EMAIL', value: 'a@example.com' }
+            ]);
         });
     });
 
@@ -148,7 +168,10 @@ describe('c/egressPolicy', () => {
             ['bearer token', 'Authorization: Bearer abcdefghijklmnopqrstuvwxyz0123456789'],
             ['Anthropic key', 'key sk-ant-api03-abcdefghijklmnopqrstuvwxyz0123456789'],
             ['JWT', 'token eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1c2VyIn0.c2lnbmF0dXJlc2lnbmF0dXJl'],
-            ['private key', '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBg\n-----END PRIVATE KEY-----'],
+            [
+                'private key',
+                '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBg\n-----END PRIVATE KEY-----'
+            ],
             ['password assignment', 'login with password: hunter2go']
         ])('drops a %s instead of masking it', (_kind, text) => {
             const masker = new Masker();
@@ -160,20 +183,33 @@ describe('c/egressPolicy', () => {
         });
 
         it('finds nothing in ordinary prose about passwords and tokens', () => {
-            expect(findCredentials('Reset your password from the login page; tokens expire after 15 minutes.')).toEqual([]);
+            expect(
+                findCredentials(
+                    'Reset your password from the login page; tokens expire after 15 minutes.'
+                )
+            ).toEqual([]);
         });
     });
 
     describe('policy', () => {
         it('refuses a custom pattern it cannot use, saying why', () => {
-            expect(validateCustomPattern({ name: 'ok_name', pattern: '[' })).toMatch(/not a valid regular expression/);
-            expect(validateCustomPattern({ name: '1bad', pattern: 'x' })).toMatch(/not a valid name/);
-            expect(validateCustomPattern({ name: 'empty', pattern: 'a*' })).toMatch(/matches empty text/);
+            expect(validateCustomPattern({ name: 'ok_name', pattern: '[' })).toMatch(
+                /not a valid regular expression/
+            );
+            expect(validateCustomPattern({ name: '1bad', pattern: 'x' })).toMatch(
+                /not a valid name/
+            );
+            expect(validateCustomPattern({ name: 'empty', pattern: 'a*' })).toMatch(
+                /matches empty text/
+            );
             expect(validateCustomPattern({ name: 'fine', pattern: 'EMP-\\d+' })).toBeNull();
         });
 
         it('never sends excluded fields, per object or on every object', () => {
-            const policy = { ...DEFAULT_POLICY, excludedFields: ['Account.AnnualRevenue', '*.SSN__c'] };
+            const policy = {
+                ...DEFAULT_POLICY,
+                excludedFields: ['Account.AnnualRevenue', '*.SSN__c']
+            };
             expect(isFieldAllowed('Account', 'AnnualRevenue', policy)).toBe(false);
             expect(isFieldAllowed('Contact', 'SSN__c', policy)).toBe(false);
             expect(isFieldAllowed('Account', 'Name', policy)).toBe(true);
