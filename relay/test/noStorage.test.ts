@@ -37,6 +37,9 @@ const ALLOWED_KEYS = new Set([
     'observability',
     'vars',
     'secrets',
+    // Rate Limiting counters live in Cloudflare's edge, keyed by org/user id; the relay cannot read
+    // or store anything through them.
+    'ratelimits',
     'triggers',
     'limits',
     'placement',

@@ -37,8 +37,24 @@ export type RelayErrorType =
     | 'not_found'
     | 'payload_too_large'
     | 'rate_limited'
+    /** The org's egress policy forbids what the request carries (an excluded field, a model). */
+    | 'policy_violation'
+    /** The task's or the user's daily token budget is spent. */
+    | 'budget_exhausted'
+    /** The LLM service is overloaded or failing; retried already, worth trying again later. */
     | 'upstream_error'
+    /** The LLM account's spend limit is reached; retrying will not help until an admin acts. */
+    | 'upstream_spend_limit'
     | 'internal_error';
+
+/** Scopes a session token can grant: the LLM route and the PDF route. */
+export type RelayScope = 'llm' | 'pdf';
+
+/** The audience every session token names, unless a deployment configures its own. */
+export const DEFAULT_SESSION_AUDIENCE = 'resident-relay';
+
+/** The longest a session token may live, in seconds (Apex mints them for 10 minutes). */
+export const MAX_SESSION_TOKEN_LIFETIME_SECONDS = 900;
 
 /** The one error shape the relay answers with: never a stack trace, never an upstream body. */
 export interface RelayErrorBody {
