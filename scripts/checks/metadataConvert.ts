@@ -39,6 +39,7 @@ const SOURCE_FOLDERS: Record<string, { type: string; suffix: string } | 'objects
     applications: { type: 'CustomApplication', suffix: '.app-meta.xml' },
     tabs: { type: 'CustomTab', suffix: '.tab-meta.xml' },
     customMetadata: { type: 'CustomMetadata', suffix: '.md-meta.xml' },
+    customPermissions: { type: 'CustomPermission', suffix: '.customPermission-meta.xml' },
     permissionsets: { type: 'PermissionSet', suffix: '.permissionset-meta.xml' },
     permissionsetgroups: { type: 'PermissionSetGroup', suffix: '.permissionsetgroup-meta.xml' },
     cspTrustedSites: { type: 'CspTrustedSite', suffix: '.cspTrustedSite-meta.xml' },

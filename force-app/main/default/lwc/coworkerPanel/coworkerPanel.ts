@@ -8,6 +8,9 @@ import checkingLabel from '@salesforce/label/c.Resident_RelayStatus_Checking';
 import connectedLabel from '@salesforce/label/c.Resident_RelayStatus_Connected';
 import unreachableLabel from '@salesforce/label/c.Resident_RelayStatus_Unreachable';
 import notConfiguredLabel from '@salesforce/label/c.Resident_RelayStatus_NotConfigured';
+import notConnectedLabel from '@salesforce/label/c.Resident_RelayStatus_NotConnected';
+import relayAnswersLabel from '@salesforce/label/c.Resident_RelayStatus_RelayAnswers';
+import alsoUnreachableLabel from '@salesforce/label/c.Resident_RelayStatus_AlsoUnreachable';
 import settingsFailedLabel from '@salesforce/label/c.Resident_RelayStatus_SettingsFailed';
 import detailLabel from '@salesforce/label/c.Resident_RelayStatus_Detail';
 import modelMissingLabel from '@salesforce/label/c.Resident_Model_NotConfigured';
@@ -20,10 +23,19 @@ export const MIN_HEIGHT = 240;
 export const MAX_HEIGHT = 1200;
 export const DEFAULT_HEIGHT = 480;
 
-type PanelState = 'checking' | 'connected' | 'unreachable' | 'not_configured' | 'settings_failed';
+type PanelState =
+    | 'checking'
+    | 'connected'
+    | 'unreachable'
+    | 'not_configured'
+    /** The relay is configured but the org key is not stored: no session can be minted yet. */
+    | 'not_connected'
+    | 'settings_failed';
 
+/** What `RelayConnectionController.getRelayConnection` answers. */
 interface RelayConnection {
-    relayUrl?: string | null;
+    relayUrl: string | null;
+    keyConfigured: boolean;
 }
 
 /** Fills `{0}`, `{1}`... in a Custom Label, the way Salesforce's own format helpers do. */
@@ -73,14 +85,18 @@ export default class CoworkerPanel extends LightningElement {
         this.checkRelay();
     }
 
-    /** Reads the relay's address from the org (Apex, user mode), then asks the relay if it is up. */
+    /**
+     * Reads the relay's address and whether the org key is stored (Apex, user mode), then asks the
+     * relay if it is up. Without a key the relay is still checked: an admin fixing the connection
+     * learns in one look whether the relay itself answers.
+     */
     async checkRelay(): Promise<void> {
         this.state = 'checking';
         this.status = undefined;
         this.settingsError = undefined;
-        let connection: RelayConnection;
+        let connection: Partial<RelayConnection>;
         try {
-            connection = ((await getRelayConnection()) ?? {}) as RelayConnection;
+            connection = ((await getRelayConnection()) ?? {}) as Partial<RelayConnection>;
         } catch (error) {
             this.settingsError = errorMessage(error);
             this.state = 'settings_failed';
@@ -88,7 +104,11 @@ export default class CoworkerPanel extends LightningElement {
         }
         const status = await checkRelayHealth(connection.relayUrl);
         this.status = status;
-        this.state = status.state;
+        // Anything but an explicit `true` is not connected: no key, no session, no answers.
+        this.state =
+            status.state !== 'not_configured' && connection.keyConfigured !== true
+                ? 'not_connected'
+                : status.state;
     }
 
     handleCheckAgain(): void {
@@ -115,6 +135,8 @@ export default class CoworkerPanel extends LightningElement {
                 return connectedLabel;
             case 'not_configured':
                 return notConfiguredLabel;
+            case 'not_connected':
+                return notConnectedLabel;
             case 'settings_failed':
                 return formatLabel(settingsFailedLabel, this.settingsError ?? '');
             default:
@@ -124,6 +146,15 @@ export default class CoworkerPanel extends LightningElement {
 
     /** Technical detail for an admin, shown under the user-facing message. */
     get statusDetail(): string | undefined {
+        if (this.state === 'not_connected') {
+            if (this.status?.state === 'connected') {
+                return relayAnswersLabel;
+            }
+            if (this.status?.state === 'unreachable') {
+                return formatLabel(alsoUnreachableLabel, this.status.detail);
+            }
+            return undefined;
+        }
         if (this.status?.state === 'unreachable') {
             return formatLabel(detailLabel, this.status.detail);
         }
@@ -142,7 +173,8 @@ export default class CoworkerPanel extends LightningElement {
 
     /** Says plainly who answers: nobody (no key), Anthropic, or a named custom upstream. */
     get modelNotice(): string | undefined {
-        if (this.status?.state !== 'connected') {
+        // Until the org is connected, who answers is beside the point: nobody can ask yet.
+        if (this.state !== 'connected' || this.status?.state !== 'connected') {
             return undefined;
         }
         const llm = this.status.health.llm;

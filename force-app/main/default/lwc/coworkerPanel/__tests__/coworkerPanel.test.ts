@@ -11,6 +11,10 @@ jest.mock(
 
 const getRelayConnectionMock = getRelayConnection as unknown as jest.Mock;
 const RELAY_URL = 'https://relay.resident.example';
+/** What `RelayConnectionController.getRelayConnection` answers in each org set-up. */
+const CONNECTED = { relayUrl: RELAY_URL, keyConfigured: true };
+const NO_KEY = { relayUrl: RELAY_URL, keyConfigured: false };
+const NO_RELAY = { relayUrl: null, keyConfigured: false };
 
 function health(llm: Record<string, unknown> = { configured: true, upstream: 'anthropic' }) {
     return { status: 'ok', service: 'resident-relay', version: '0.1.0', llm };
@@ -45,7 +49,7 @@ describe('c-coworker-panel', () => {
     });
 
     it('says it is checking until the relay answers', async () => {
-        getRelayConnectionMock.mockResolvedValue({ relayUrl: RELAY_URL });
+        getRelayConnectionMock.mockResolvedValue(CONNECTED);
         fetchMock.mockReturnValue(new Promise(() => {}));
         const element = mountPanel();
         await flushPromises();
@@ -54,7 +58,7 @@ describe('c-coworker-panel', () => {
     });
 
     it('shows the relay as connected, asking the URL the org configured', async () => {
-        getRelayConnectionMock.mockResolvedValue({ relayUrl: RELAY_URL });
+        getRelayConnectionMock.mockResolvedValue(CONNECTED);
         fetchMock.mockResolvedValue(jsonResponse(200, health()));
         const element = mountPanel();
         await flushPromises();
@@ -66,7 +70,7 @@ describe('c-coworker-panel', () => {
     });
 
     it('names a custom model upstream plainly, so users know who answers', async () => {
-        getRelayConnectionMock.mockResolvedValue({ relayUrl: RELAY_URL });
+        getRelayConnectionMock.mockResolvedValue(CONNECTED);
         fetchMock.mockResolvedValue(
             jsonResponse(
                 200,
@@ -80,7 +84,7 @@ describe('c-coworker-panel', () => {
     });
 
     it('warns when the relay has no model key configured', async () => {
-        getRelayConnectionMock.mockResolvedValue({ relayUrl: RELAY_URL });
+        getRelayConnectionMock.mockResolvedValue(CONNECTED);
         fetchMock.mockResolvedValue(
             jsonResponse(200, health({ configured: false, upstream: 'anthropic' }))
         );
@@ -90,7 +94,7 @@ describe('c-coworker-panel', () => {
     });
 
     it('says the relay cannot be reached, with the detail, and checks again on request', async () => {
-        getRelayConnectionMock.mockResolvedValue({ relayUrl: RELAY_URL });
+        getRelayConnectionMock.mockResolvedValue(CONNECTED);
         fetchMock.mockRejectedValueOnce(new TypeError('Failed to fetch'));
         const element = mountPanel();
         await flushPromises();
@@ -106,12 +110,68 @@ describe('c-coworker-panel', () => {
     });
 
     it('says the org has no relay yet, without calling anything', async () => {
-        getRelayConnectionMock.mockResolvedValue({ relayUrl: null });
+        getRelayConnectionMock.mockResolvedValue(NO_RELAY);
         const element = mountPanel();
         await flushPromises();
         expect(statusText(element)).toBe('c.Resident_RelayStatus_NotConfigured');
         expect(fetchMock).not.toHaveBeenCalled();
         expect(query(element, 'check-again')).not.toBeNull();
+        await expect(element).toBeAccessible();
+    });
+
+    it('says the org is not connected yet when no org key is stored, and that the relay answers', async () => {
+        getRelayConnectionMock.mockResolvedValue(NO_KEY);
+        fetchMock.mockResolvedValue(
+            jsonResponse(200, health({ configured: false, upstream: 'anthropic' }))
+        );
+        const element = mountPanel();
+        await flushPromises();
+        expect(statusText(element)).toBe('c.Resident_RelayStatus_NotConnected');
+        expect(query(element, 'relay-status-detail')?.textContent).toBe(
+            'c.Resident_RelayStatus_RelayAnswers'
+        );
+        // Nobody can ask the coworker yet, so the model notice would only distract.
+        expect(query(element, 'model-notice')).toBeNull();
+        expect(query(element, 'check-again')).not.toBeNull();
+        const icon = element.shadowRoot!.querySelector('lightning-icon') as HTMLElement & {
+            iconName: string;
+        };
+        expect(icon.iconName).toBe('utility:warning');
+        await expect(element).toBeAccessible();
+    });
+
+    it('says the org is not connected, and that the relay cannot be reached either', async () => {
+        getRelayConnectionMock.mockResolvedValue(NO_KEY);
+        fetchMock.mockRejectedValue(new TypeError('Failed to fetch'));
+        const element = mountPanel();
+        await flushPromises();
+        expect(statusText(element)).toBe('c.Resident_RelayStatus_NotConnected');
+        expect(query(element, 'relay-status-detail')?.textContent).toBe(
+            'c.Resident_RelayStatus_AlsoUnreachable'
+        );
+        await expect(element).toBeAccessible();
+    });
+
+    it('treats an answer without keyConfigured as not connected, never as connected', async () => {
+        getRelayConnectionMock.mockResolvedValue({ relayUrl: RELAY_URL });
+        fetchMock.mockResolvedValue(jsonResponse(200, health()));
+        const element = mountPanel();
+        await flushPromises();
+        expect(statusText(element)).toBe('c.Resident_RelayStatus_NotConnected');
+    });
+
+    it('shows the org as connected once an admin has entered the key and the user checks again', async () => {
+        getRelayConnectionMock.mockResolvedValueOnce(NO_KEY).mockResolvedValueOnce(CONNECTED);
+        fetchMock.mockResolvedValue(jsonResponse(200, health()));
+        const element = mountPanel();
+        await flushPromises();
+        expect(statusText(element)).toBe('c.Resident_RelayStatus_NotConnected');
+
+        query(element, 'check-again')!.click();
+        await flushPromises();
+        expect(getRelayConnectionMock).toHaveBeenCalledTimes(2);
+        expect(statusText(element)).toBe('c.Resident_RelayStatus_Connected');
+        expect(query(element, 'relay-status-detail')).toBeNull();
     });
 
     it('reports an Apex failure (e.g. no permission set) and never calls the relay', async () => {
@@ -122,10 +182,11 @@ describe('c-coworker-panel', () => {
         await flushPromises();
         expect(statusText(element)).toBe('c.Resident_RelayStatus_SettingsFailed');
         expect(fetchMock).not.toHaveBeenCalled();
+        await expect(element).toBeAccessible();
     });
 
     it('tells the user which record it works on, on a record page only', async () => {
-        getRelayConnectionMock.mockResolvedValue({ relayUrl: RELAY_URL });
+        getRelayConnectionMock.mockResolvedValue(CONNECTED);
         fetchMock.mockResolvedValue(jsonResponse(200, health()));
         const onRecord = mountPanel({ recordId: '001000000000001AAA', objectApiName: 'Account' });
         const onHome = mountPanel();
@@ -135,7 +196,7 @@ describe('c-coworker-panel', () => {
     });
 
     it('shows the coworker name an admin chose in Lightning App Builder', async () => {
-        getRelayConnectionMock.mockResolvedValue({ relayUrl: RELAY_URL });
+        getRelayConnectionMock.mockResolvedValue(CONNECTED);
         fetchMock.mockResolvedValue(jsonResponse(200, health()));
         const element = mountPanel({ coworkerName: 'Sales_Assistant' });
         await flushPromises();
@@ -152,7 +213,7 @@ describe('c-coworker-panel', () => {
         ['640', '640px'],
         ['tall', '480px']
     ])('keeps the height an admin sets (%p) within bounds: %s', async (height, expected) => {
-        getRelayConnectionMock.mockResolvedValue({ relayUrl: null });
+        getRelayConnectionMock.mockResolvedValue(NO_RELAY);
         const element = mountPanel({ height });
         await flushPromises();
         const body = element.shadowRoot!.querySelector('lightning-card > div') as HTMLElement;
