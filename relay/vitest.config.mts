@@ -1,6 +1,7 @@
 import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import { REVOKED_TEST_KEY_ID, TEST_MASTER_SECRETS } from './test/testMasterKeys';
 
 // Relay tests run inside workerd with the bindings of wrangler.jsonc. Run from the repo root:
 // `npx vitest run --config relay/vitest.config.mts`.
@@ -15,10 +16,17 @@ export default defineConfig({
             wrangler: { configPath: fileURLToPath(new URL('./wrangler.jsonc', import.meta.url)) },
             miniflare: {
                 // Tests never see a real key, even when relay/.dev.vars or the shell has one.
-                bindings: { ANTHROPIC_API_KEY: '' }
+                bindings: {
+                    ANTHROPIC_API_KEY: '',
+                    RELAY_MASTER_KEYS: JSON.stringify(TEST_MASTER_SECRETS),
+                    REVOKED_KEY_IDS: REVOKED_TEST_KEY_ID
+                }
             }
         })
     ],
+    // The components' TypeScript is the source of truth: prefer it to the generated .js beside it,
+    // which may be stale between two `npm run build:components`.
+    resolve: { extensions: ['.ts', '.mts', '.js', '.mjs', '.json'] },
     test: {
         include: ['test/**/*.test.ts'],
         // The relay's one-line request logs only matter when a test fails.

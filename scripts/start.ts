@@ -11,11 +11,13 @@ import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { deriveOrgKey } from '../relay/src/auth/orgKeys';
 import { startAnthropicStandIn, type AnthropicStandIn } from './standins/anthropicStandIn';
 import {
     startSalesforceOrgStandIn,
     type SalesforceOrgStandIn
 } from './standins/salesforceOrgStandIn/index';
+import { ORG_ID as STANDIN_ORG_ID } from './standins/salesforceOrgStandIn/seedData';
 import { buildWorkbench, type WorkbenchBuildResult } from './workbench/build';
 import { startWorkbenchServer, type WorkbenchServer } from './workbench/server';
 
@@ -25,6 +27,8 @@ const wranglerBin = path.join(repoRoot, 'node_modules', '.bin', 'wrangler');
 const HOST = '127.0.0.1';
 const HARMLESS_OFFLINE_NOISE = /Request\.cf|workers\.cloudflare\.com|GetAddrInfoReqWrap/;
 const STAND_IN_MODEL_LABEL = 'Local Anthropic stand-in (test double)';
+/** The key id of the per-run master secret the local relay and the stand-in org share. */
+const WORKBENCH_KEY_ID = 'workbench';
 
 export interface WorkbenchStackOptions {
     /** Ports; 0 (the default here) picks free ones. `npm start` passes 8787-8790. */
@@ -103,7 +107,7 @@ async function waitUntilAnswers(
 }
 
 /** The relay under wrangler dev, in its own process group so workerd stops with it. */
-class RelayProcess {
+export class RelayProcess {
     private child?: ChildProcess;
     private exited = true;
     readonly output: string[] = [];
@@ -134,6 +138,11 @@ class RelayProcess {
 
     get running(): boolean {
         return !this.exited;
+    }
+
+    /** wrangler's process id, which is also the id of the group workerd runs in. */
+    get pid(): number | undefined {
+        return this.child?.pid;
     }
 
     private groupAlive(): boolean {
@@ -212,10 +221,16 @@ export async function startWorkbenchStack(
             host: HOST
         });
         stoppers.push(() => anthropic.close());
+        // A master secret for this run only, handed to the relay on its command line and never
+        // written anywhere; the stand-in org stores the org key derived from it, as a real org
+        // stores the key the vendor issued.
+        const masterSecret = crypto.getRandomValues(new Uint8Array(32));
+        const orgKey = await deriveOrgKey(masterSecret, WORKBENCH_KEY_ID, STANDIN_ORG_ID);
         const org = await startSalesforceOrgStandIn({
             port: options.orgPort ?? 0,
             host: HOST,
-            relayUrl
+            relayUrl,
+            orgKey
         });
         stoppers.push(() => org.close());
         const workbench: WorkbenchServer = await startWorkbenchServer({
@@ -239,7 +254,9 @@ export async function startWorkbenchStack(
             String(await freePort()),
             '--show-interactive-dev-session=false',
             '--var',
-            `ALLOWED_ORIGINS:${workbench.url}`
+            `ALLOWED_ORIGINS:${workbench.url}`,
+            '--var',
+            `RELAY_MASTER_KEYS:${JSON.stringify({ [WORKBENCH_KEY_ID]: Buffer.from(masterSecret).toString('base64url') })}`
         ];
         if (!usesRealAnthropicApi) {
             args.push(

@@ -45,6 +45,11 @@ export type SalesforceOrgStandInOptions = {
     corsOrigins?: string[];
     /** The relay URL the `RelayConnectionController.getRelayConnection` double returns. */
     relayUrl?: string;
+    /**
+     * The org key (`v1:<keyId>:...`) this stand-in org stores, as the real package stores it in a
+     * protected custom setting; the Apex doubles mint session tokens with it. None: not connected.
+     */
+    orgKey?: string;
     /** API calls allowed before REQUEST_LIMIT_EXCEEDED (per stand-in lifetime or reset). */
     apiRequestLimit?: number;
 };
@@ -458,7 +463,7 @@ export async function startSalesforceOrgStandIn(
             const result = await implementation(params, {
                 user,
                 store,
-                settings: { relayUrl: options.relayUrl ?? '' }
+                settings: { relayUrl: options.relayUrl ?? '', orgKey: options.orgKey }
             });
             sendJson(res, 200, result ?? null, cors);
         } catch (err) {
@@ -671,7 +676,10 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
             .split(',')
             .filter(Boolean),
         relayUrl:
-            cliOption(process.argv, 'relay-url') ?? process.env.RELAY_URL ?? 'http://127.0.0.1:8787'
+            cliOption(process.argv, 'relay-url') ??
+            process.env.RELAY_URL ??
+            'http://127.0.0.1:8787',
+        orgKey: cliOption(process.argv, 'org-key') ?? process.env.RESIDENT_ORG_KEY
     });
     console.log(`Salesforce org stand-in (test double) listening on ${standIn.url}`);
     const stop = (): void => void standIn.close().then(() => process.exit(0));

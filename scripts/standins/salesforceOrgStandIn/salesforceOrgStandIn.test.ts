@@ -1,5 +1,8 @@
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { SignJWT } from 'jose';
+import { DEFAULT_SESSION_AUDIENCE } from '../../../force-app/main/default/lwc/relayContract/relayContract';
+import { deriveOrgKey } from '../../../relay/src/auth/orgKeys';
+import { verifySessionToken } from '../../../relay/src/auth/sessionToken';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
     OPEN_OPPORTUNITIES_REPORT_ID,
@@ -9,6 +12,7 @@ import {
     startSalesforceOrgStandIn,
     type SalesforceOrgStandIn
 } from './index';
+import { ORG_ID } from './seedData';
 
 const CONSUMER_KEY = 'test-consumer-key';
 const LOGIN_URL = 'https://login.salesforce.com';
@@ -499,7 +503,21 @@ describe('Salesforce org stand-in (test double)', () => {
                 body: '{}'
             }
         );
-        expect(await res.json()).toEqual({ relayUrl: 'http://127.0.0.1:8787' });
+        // This stand-in org was started without an org key: connected to no relay yet.
+        expect(await res.json()).toEqual({
+            relayUrl: 'http://127.0.0.1:8787',
+            keyConfigured: false
+        });
+        const noSession = await api(
+            samToken,
+            '/__standin/apex/RelayConnectionController/getRelaySession',
+            {
+                method: 'POST',
+                json: { scopes: ['llm'] }
+            }
+        );
+        expect(noSession.status).toBe(400);
+        expect(JSON.stringify(noSession.body)).toContain('not connected');
         expect(res.headers.get('access-control-allow-origin')).toBe('http://127.0.0.1:8790');
         org.registerApexDouble('Echo.whoAmI', (_p, { user }) => user.name);
         const who = await api(samToken, '/__standin/apex/Echo/whoAmI', {
@@ -516,5 +534,49 @@ describe('Salesforce org stand-in (test double)', () => {
             body: JSON.stringify({ username: STANDIN_USERNAMES.deactivated })
         });
         expect(session.status).toBe(400);
+    });
+
+    it('mints, for an org holding an org key, session tokens the relay verifies as the calling user', async () => {
+        const masterSecret = new Uint8Array(32).fill(7);
+        const orgKey = await deriveOrgKey(masterSecret, 'k1', ORG_ID);
+        const connected = await startSalesforceOrgStandIn({
+            port: 0,
+            host: '127.0.0.1',
+            relayUrl: 'http://127.0.0.1:8787',
+            orgKey
+        });
+        try {
+            const login = await fetch(`${connected.url}/__standin/session`, {
+                method: 'POST',
+                body: JSON.stringify({ username: STANDIN_USERNAMES.sam })
+            });
+            const { access_token: token } = (await login.json()) as { access_token: string };
+            const call = (method: string, body: unknown): Promise<Response> =>
+                fetch(`${connected.url}/__standin/apex/RelayConnectionController/${method}`, {
+                    method: 'POST',
+                    headers: { authorization: `Bearer ${token}` },
+                    body: JSON.stringify(body)
+                });
+            expect(await (await call('getRelayConnection', {})).json()).toEqual({
+                relayUrl: 'http://127.0.0.1:8787',
+                keyConfigured: true
+            });
+            const session = (await (await call('getRelaySession', { scopes: ['llm'] })).json()) as {
+                token: string;
+                expiresAt: number;
+            };
+            const claims = await verifySessionToken(session.token, {
+                masterKeys: new Map([['k1', masterSecret]]),
+                revokedKeyIds: new Set(),
+                audience: DEFAULT_SESSION_AUDIENCE
+            });
+            expect(claims.orgId).toBe(ORG_ID);
+            expect(claims.userId).toBe(SAM_SELLER_ID);
+            expect([...claims.scopes]).toEqual(['llm']);
+            expect(session.expiresAt).toBe(claims.expiresAt * 1000);
+            expect((await call('getRelaySession', { scopes: ['admin'] })).status).toBe(400);
+        } finally {
+            await connected.close();
+        }
     });
 });
