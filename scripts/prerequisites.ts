@@ -1,19 +1,27 @@
 /**
- * What the tests need that npm cannot install: Java 17 (PMD, for the Apex security rules) and
- * Chromium (the browser end-to-end tests). Installed from Debian when we are root; otherwise one
+ * What the tests need that npm cannot install: Java 17 (PMD, for the Apex security rules),
+ * Chromium (the browser end-to-end tests) and qpdf + poppler-utils (checks of rendered PDFs). Installed from Debian when we are root; otherwise one
  * sentence says what is missing and the command that fixes it.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
-export type Prerequisite = 'java' | 'chromium';
+export type Prerequisite = 'java' | 'chromium' | 'pdf-tools';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 const DEBIAN_PACKAGES: Record<Prerequisite, string> = {
     java: 'openjdk-17-jre-headless',
-    chromium: 'chromium'
+    chromium: 'chromium',
+    'pdf-tools': 'qpdf poppler-utils'
 };
+
+/** The Debian PDF tools the rendered-PDF checks run (scripts/checks/pdfOutput.test.ts). */
+export const PDF_TOOLS = ['qpdf', 'pdftotext', 'pdffonts', 'pdfinfo', 'pdfimages', 'pdftoppm'];
+
+function onPath(command: string): boolean {
+    return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
+}
 
 function javaMajorVersion(): number | undefined {
     const result = spawnSync('java', ['-version'], { encoding: 'utf8' });
@@ -24,6 +32,7 @@ function javaMajorVersion(): number | undefined {
 
 function isPresent(what: Prerequisite): boolean {
     if (what === 'java') return (javaMajorVersion() ?? 0) >= 17;
+    if (what === 'pdf-tools') return PDF_TOOLS.every(onPath);
     return existsSync(CHROMIUM_PATH);
 }
 
@@ -43,7 +52,8 @@ function aptInstall(pkg: string): boolean {
     }
     console.log(`Installing ${pkg} from Debian…`);
     return (
-        spawnSync('apt-get', ['install', '-y', '-qq', pkg], { stdio: 'inherit', env }).status === 0
+        spawnSync('apt-get', ['install', '-y', '-qq', ...pkg.split(' ')], { stdio: 'inherit', env })
+            .status === 0
     );
 }
 
@@ -62,7 +72,9 @@ export async function ensurePrerequisites(
         const name =
             what === 'java'
                 ? 'Java 17 (for the Apex security scan)'
-                : `Chromium at ${CHROMIUM_PATH} (for the browser tests)`;
+                : what === 'pdf-tools'
+                  ? 'qpdf and poppler-utils (for the rendered-PDF checks)'
+                  : `Chromium at ${CHROMIUM_PATH} (for the browser tests)`;
         missing.set(what, `${name} is missing; install it with: ${fixCommand(what)}`);
     }
     return missing;

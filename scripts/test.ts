@@ -27,7 +27,7 @@ interface Layer {
     /** How to count what the layer checked, from its output or result file. */
     count: (run: { exitCode: number; output: string }) => Promise<Counts>;
     /** Prerequisites the layer needs that npm cannot install. */
-    needs?: ('java' | 'chromium')[];
+    needs?: ('java' | 'chromium' | 'pdf-tools')[];
 }
 
 /** Reads the `N passed, M failed` line our own check scripts end with. */
@@ -138,7 +138,8 @@ const layers: Layer[] = [
                 `--outputFile.json=${report('scripts')}`
             ]
         ],
-        count: fromJsonReport(report('scripts'))
+        count: fromJsonReport(report('scripts')),
+        needs: ['pdf-tools']
     },
     {
         name: 'platform',

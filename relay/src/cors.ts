@@ -1,4 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
+import { PDF_WARNINGS_HEADER } from '../../force-app/main/default/lwc/documentModel/documentModel';
 import { REQUEST_ID_HEADER } from '../../force-app/main/default/lwc/relayContract/relayContract';
 import { RelayError } from './errors';
 import type { RelayEnv } from './relayEnv';
@@ -19,8 +20,11 @@ const ALLOWED_REQUEST_HEADERS = [
     REQUEST_ID_HEADER
 ];
 const ALLOWED_METHODS = ['GET', 'POST', 'OPTIONS'];
-/** Response headers browser code may read: the request id (to quote to support) and retry hints. */
-const EXPOSED_HEADERS = [REQUEST_ID_HEADER, 'retry-after'];
+/**
+ * Response headers browser code may read: the request id (to quote to support), retry hints, and
+ * what a PDF could not render exactly (characters no font has).
+ */
+const EXPOSED_HEADERS = [REQUEST_ID_HEADER, 'retry-after', PDF_WARNINGS_HEADER];
 const PREFLIGHT_MAX_AGE_SECONDS = 600;
 
 export function isSalesforceOrigin(origin: string): boolean {

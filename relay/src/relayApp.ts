@@ -1,9 +1,11 @@
 import { Hono } from 'hono';
+import { requireSession } from './auth/requireSession';
 import { salesforceCors } from './cors';
 import { handleError, handleNotFound } from './errors';
 import type { RelayEnv } from './relayEnv';
 import { requestContext } from './requestContext';
 import { healthRoutes } from './routes/health';
+import { createPdfRoutes } from './routes/pdf';
 
 /**
  * The relay's HTTP app: request id and log line first (so they cover errors and CORS refusals),
@@ -14,6 +16,7 @@ export function createRelayApp(): Hono<RelayEnv> {
     app.use('*', requestContext());
     app.use('*', salesforceCors());
     app.route('/', healthRoutes);
+    app.route('/', createPdfRoutes(requireSession('pdf')));
     app.notFound(handleNotFound);
     app.onError(handleError);
     return app;

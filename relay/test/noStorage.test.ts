@@ -48,6 +48,8 @@ const ALLOWED_KEYS = new Set([
     'workers_dev',
     'preview_urls',
     'minify',
+    // Build-time module substitution (the PDF renderer's unused pdf-lib fonts); no runtime binding.
+    'alias',
     'keep_vars',
     'upload_source_maps',
     'send_metrics',
