@@ -6,7 +6,8 @@ import {
     jwtVerify,
     type JWTPayload
 } from 'jose';
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../validation';
 import type { EgressPolicy } from '../../../force-app/main/default/lwc/egressPolicy/egressPolicy';
 import {
     DEFAULT_SESSION_AUDIENCE,
@@ -58,7 +59,8 @@ export class SessionTokenError extends Error {
     }
 }
 
-const nonNegativeInt = z.number().int().min(0);
+const nonNegativeInt = z.int().check(z.minimum(0));
+const pattern = (re: RegExp) => z.string().check(z.regex(re));
 const policySchema = z.object({
     aiEnabled: z.boolean(),
     masking: z.object({
@@ -68,26 +70,33 @@ const policySchema = z.object({
         ibans: z.boolean(),
         nationalIds: z.boolean(),
         custom: z
-            .array(z.object({ name: z.string().max(30), pattern: z.string().max(500) }))
-            .max(20)
+            .array(
+                z.object({
+                    name: z.string().check(z.maxLength(30)),
+                    pattern: z.string().check(z.maxLength(500))
+                })
+            )
+            .check(z.maxLength(20))
     }),
-    excludedFields: z.array(z.string().max(255)).max(500),
-    maxKnowledgeChunks: z.number().int().min(0).max(50),
-    models: z.array(z.string().min(1).max(100)).min(1).max(20),
+    excludedFields: z.array(z.string().check(z.maxLength(255))).check(z.maxLength(500)),
+    maxKnowledgeChunks: z.int().check(z.minimum(0), z.maximum(50)),
+    models: z
+        .array(z.string().check(z.minLength(1), z.maxLength(100)))
+        .check(z.minLength(1), z.maxLength(20)),
     zeroRetention: z.boolean(),
     tokenBudget: z.object({ perTask: nonNegativeInt, perUserPerDay: nonNegativeInt })
-}) satisfies z.ZodType<EgressPolicy>;
+}) satisfies z.ZodMiniType<EgressPolicy>;
 
 const claimsSchema = z.object({
-    iss: z.string().regex(/^00D[a-zA-Z0-9]{15}$/),
-    sub: z.string().regex(SALESFORCE_ID_18).startsWith('005'),
-    iat: z.number().int(),
-    exp: z.number().int(),
-    jti: z.string().regex(/^[0-9a-f]{32}$/),
-    scope: z.string().regex(/^(llm|pdf)( (llm|pdf))*$/),
+    iss: pattern(/^00D[a-zA-Z0-9]{15}$/),
+    sub: pattern(/^005[a-zA-Z0-9]{15}$/),
+    iat: z.int(),
+    exp: z.int(),
+    jti: pattern(/^[0-9a-f]{32}$/),
+    scope: pattern(/^(llm|pdf)( (llm|pdf))*$/),
     pol: policySchema,
     bud: z.object({ day: nonNegativeInt, task: nonNegativeInt }),
-    tsk: z.string().regex(SALESFORCE_ID_18).optional()
+    tsk: z.optional(pattern(SALESFORCE_ID_18))
 });
 
 function randomTokenId(): string {

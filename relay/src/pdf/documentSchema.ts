@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../validation';
 import {
     DOCUMENT_LIMITS,
     DOCUMENT_MODEL_VERSION,
@@ -13,62 +14,58 @@ import {
 } from '../../../force-app/main/default/lwc/documentModel/documentModel';
 
 /**
- * The document model as a zod schema, typed against the shared TypeScript types (`z.ZodType<...>`)
+ * The document model as a zod schema, typed against the shared TypeScript types (`z.ZodMiniType<...>`)
  * so the two cannot drift apart. Objects are strict: an unknown key is a mistake in the browser's
  * merge (a misspelt `bold`), and saying so beats silently printing something else.
  */
 
-const hexColor = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'Expected a colour as #RRGGBB.');
-const fontSize = z.number().min(FONT_SIZE_RANGE.min).max(FONT_SIZE_RANGE.max);
-const points = (max: number) => z.number().min(0).max(max);
+const hexColor = z.string().check(z.regex(/^#[0-9a-fA-F]{6}$/, 'Expected a colour as #RRGGBB.'));
+const fontSize = z.number().check(z.minimum(FONT_SIZE_RANGE.min), z.maximum(FONT_SIZE_RANGE.max));
+const points = (max: number) => z.number().check(z.minimum(0), z.maximum(max));
 const align = z.enum(['left', 'center', 'right']);
 const direction = z.enum(['auto', 'ltr', 'rtl']);
+const flag = z.optional(z.boolean());
 
-const textRun: z.ZodType<TextRun> = z.strictObject({
+const textRun: z.ZodMiniType<TextRun> = z.strictObject({
     type: z.literal('text'),
     text: z.string(),
-    bold: z.boolean().optional(),
-    italic: z.boolean().optional(),
-    underline: z.boolean().optional(),
-    link: z
-        .string()
-        .max(2048)
-        .refine(isAllowedLink, 'A link must be an absolute http, https or mailto URL.')
-        .optional()
+    bold: flag,
+    italic: flag,
+    underline: flag,
+    link: z.optional(
+        z
+            .string()
+            .check(
+                z.maxLength(2048),
+                z.refine(isAllowedLink, 'A link must be an absolute http, https or mailto URL.')
+            )
+    )
 });
 
-const pageMarginRun: z.ZodType<PageMarginRun> = z.union([
+const pageMarginRun: z.ZodMiniType<PageMarginRun> = z.union([
     textRun,
-    z.strictObject({
-        type: z.literal('pageNumber'),
-        bold: z.boolean().optional(),
-        italic: z.boolean().optional()
-    }),
-    z.strictObject({
-        type: z.literal('pageCount'),
-        bold: z.boolean().optional(),
-        italic: z.boolean().optional()
-    })
+    z.strictObject({ type: z.literal('pageNumber'), bold: flag, italic: flag }),
+    z.strictObject({ type: z.literal('pageCount'), bold: flag, italic: flag })
 ]);
 
-function paragraphSchema<Run extends PageMarginRun>(run: z.ZodType<Run>) {
+function paragraphSchema<Run extends PageMarginRun>(run: z.ZodMiniType<Run>) {
     return z.strictObject({
         type: z.literal('paragraph'),
         runs: z.array(run),
-        align: align.optional(),
-        direction: direction.optional(),
-        fontSize: fontSize.optional()
+        align: z.optional(align),
+        direction: z.optional(direction),
+        fontSize: z.optional(fontSize)
     });
 }
 
-function tableSchema<Run extends PageMarginRun>(run: z.ZodType<Run>) {
+function tableSchema<Run extends PageMarginRun>(run: z.ZodMiniType<Run>) {
     const cell = z.strictObject({
         runs: z.array(run),
-        align: align.optional(),
-        shading: hexColor.optional(),
-        bold: z.boolean().optional()
+        align: z.optional(align),
+        shading: z.optional(hexColor),
+        bold: flag
     });
-    const row = z.strictObject({ cells: z.array(cell), shading: hexColor.optional() });
+    const row = z.strictObject({ cells: z.array(cell), shading: z.optional(hexColor) });
     return z
         .strictObject({
             type: z.literal('table'),
@@ -76,57 +73,55 @@ function tableSchema<Run extends PageMarginRun>(run: z.ZodType<Run>) {
                 .array(
                     z.strictObject({
                         width: z.union([
-                            z.strictObject({ fraction: z.number().gt(0).max(1) }),
-                            z.strictObject({ points: z.number().gt(0).max(2000) })
+                            z.strictObject({
+                                fraction: z.number().check(z.gt(0), z.maximum(1))
+                            }),
+                            z.strictObject({
+                                points: z.number().check(z.gt(0), z.maximum(2000))
+                            })
                         ]),
-                        align: align.optional()
+                        align: z.optional(align)
                     })
                 )
-                .min(1)
-                .max(DOCUMENT_LIMITS.maxTableColumns),
-            headerRows: z.array(row).max(10).optional(),
+                .check(z.minLength(1), z.maxLength(DOCUMENT_LIMITS.maxTableColumns)),
+            headerRows: z.optional(z.array(row).check(z.maxLength(10))),
             rows: z.array(row),
-            totalsRow: row.optional(),
-            borders: z.enum(['all', 'horizontal', 'none']).optional(),
-            borderColor: hexColor.optional(),
-            headerShading: hexColor.optional(),
-            fontSize: fontSize.optional()
+            totalsRow: z.optional(row),
+            borders: z.optional(z.enum(['all', 'horizontal', 'none'])),
+            borderColor: z.optional(hexColor),
+            headerShading: z.optional(hexColor),
+            fontSize: z.optional(fontSize)
         })
-        .superRefine((table, ctx) => {
-            const check = (rowList: { cells: unknown[] }[], key: string) =>
-                rowList.forEach((r, index) => {
-                    if (r.cells.length !== table.columns.length) {
+        .check(
+            z.superRefine((table, ctx) => {
+                const expectCells = (cells: unknown[], path: (string | number)[]) => {
+                    if (cells.length !== table.columns.length) {
                         ctx.addIssue({
                             code: 'custom',
-                            path: [key, index, 'cells'],
-                            message: `Expected ${table.columns.length} cells, one per column; found ${r.cells.length}.`
+                            path,
+                            message: `Expected ${table.columns.length} cells, one per column; found ${cells.length}.`
                         });
                     }
-                });
-            check(table.headerRows ?? [], 'headerRows');
-            check(table.rows, 'rows');
-            if (table.totalsRow) {
-                if (table.totalsRow.cells.length !== table.columns.length) {
-                    ctx.addIssue({
-                        code: 'custom',
-                        path: ['totalsRow', 'cells'],
-                        message: `Expected ${table.columns.length} cells, one per column; found ${table.totalsRow.cells.length}.`
-                    });
-                }
-            }
-        });
+                };
+                (table.headerRows ?? []).forEach((r, index) =>
+                    expectCells(r.cells, ['headerRows', index, 'cells'])
+                );
+                table.rows.forEach((r, index) => expectCells(r.cells, ['rows', index, 'cells']));
+                if (table.totalsRow) expectCells(table.totalsRow.cells, ['totalsRow', 'cells']);
+            })
+        );
 }
 
 const imageBlock = z.strictObject({
     type: z.literal('image'),
     format: z.enum(['png', 'jpeg']),
     // Checked as base64 when decoded; a regular expression over megabytes would only cost CPU.
-    data: z.string().min(1),
-    intrinsicWidth: z.int().min(1).max(100_000),
-    intrinsicHeight: z.int().min(1).max(100_000),
-    width: z.number().gt(0).max(2000).optional(),
-    alt: z.string().max(1000),
-    align: align.optional()
+    data: z.string().check(z.minLength(1)),
+    intrinsicWidth: z.int().check(z.minimum(1), z.maximum(100_000)),
+    intrinsicHeight: z.int().check(z.minimum(1), z.maximum(100_000)),
+    width: z.optional(z.number().check(z.gt(0), z.maximum(2000))),
+    alt: z.string().check(z.maxLength(1000)),
+    align: z.optional(align)
 });
 
 const spacerBlock = z.strictObject({ type: z.literal('spacer'), height: points(1000) });
@@ -134,26 +129,26 @@ const spacerBlock = z.strictObject({ type: z.literal('spacer'), height: points(1
 const listBlock = z.strictObject({
     type: z.literal('list'),
     style: z.enum(['bulleted', 'numbered']),
-    start: z.int().min(0).max(1_000_000).optional(),
+    start: z.optional(z.int().check(z.minimum(0), z.maximum(1_000_000))),
     items: z.array(
         z.strictObject({
             runs: z.array(textRun),
             get children() {
-                return listBlock.optional();
+                return z.optional(listBlock);
             }
         })
     ),
-    fontSize: fontSize.optional()
+    fontSize: z.optional(fontSize)
 });
 
-const block: z.ZodType<Block> = z.discriminatedUnion('type', [
+const block: z.ZodMiniType<Block> = z.discriminatedUnion('type', [
     paragraphSchema(textRun),
     z.strictObject({
         type: z.literal('heading'),
         level: z.union([z.literal(1), z.literal(2), z.literal(3)]),
         runs: z.array(textRun),
-        align: align.optional(),
-        direction: direction.optional()
+        align: z.optional(align),
+        direction: z.optional(direction)
     }),
     listBlock,
     tableSchema(textRun),
@@ -162,7 +157,7 @@ const block: z.ZodType<Block> = z.discriminatedUnion('type', [
     spacerBlock
 ]);
 
-const pageMarginBlock: z.ZodType<PageMarginBlock> = z.discriminatedUnion('type', [
+const pageMarginBlock: z.ZodMiniType<PageMarginBlock> = z.discriminatedUnion('type', [
     paragraphSchema(pageMarginRun),
     tableSchema(pageMarginRun),
     imageBlock,
@@ -170,24 +165,27 @@ const pageMarginBlock: z.ZodType<PageMarginBlock> = z.discriminatedUnion('type',
 ]);
 
 const pageMargin = z.strictObject({
-    blocks: z.array(pageMarginBlock).max(DOCUMENT_LIMITS.maxHeaderFooterBlocks)
+    blocks: z.array(pageMarginBlock).check(z.maxLength(DOCUMENT_LIMITS.maxHeaderFooterBlocks))
 });
 
-export const documentDescriptionSchema: z.ZodType<DocumentDescription> = z
+export const documentDescriptionSchema: z.ZodMiniType<DocumentDescription> = z
     .strictObject({
         modelVersion: z.literal(DOCUMENT_MODEL_VERSION),
         metadata: z.strictObject({
-            title: z.string().trim().min(1).max(300),
-            author: z.string().max(300).optional(),
-            subject: z.string().max(1000).optional(),
-            created: z.iso.datetime({ offset: true }).optional(),
-            language: z
-                .string()
-                .regex(
-                    /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/,
-                    'Expected a language tag such as en-US.'
-                )
-                .optional()
+            title: z.string().check(z.trim(), z.minLength(1), z.maxLength(300)),
+            author: z.optional(z.string().check(z.maxLength(300))),
+            subject: z.optional(z.string().check(z.maxLength(1000))),
+            created: z.optional(z.iso.datetime({ offset: true })),
+            language: z.optional(
+                z
+                    .string()
+                    .check(
+                        z.regex(
+                            /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/,
+                            'Expected a language tag such as en-US.'
+                        )
+                    )
+            )
         }),
         page: z.strictObject({
             size: z.enum(['A4', 'Letter', 'Legal']),
@@ -199,33 +197,38 @@ export const documentDescriptionSchema: z.ZodType<DocumentDescription> = z
                 left: points(500)
             })
         }),
-        header: pageMargin.optional(),
-        footer: pageMargin.optional(),
-        baseFontSize: fontSize.optional(),
+        header: z.optional(pageMargin),
+        footer: z.optional(pageMargin),
+        baseFontSize: z.optional(fontSize),
         body: z.array(block)
     })
-    .superRefine((description, ctx) => {
-        const visit = (list: ListBlock, depth: number, path: (string | number)[]) => {
-            if (depth > DOCUMENT_LIMITS.maxListDepth) {
-                ctx.addIssue({
-                    code: 'custom',
-                    path,
-                    message: `Lists may nest at most ${DOCUMENT_LIMITS.maxListDepth} deep.`
+    .check(
+        z.superRefine((description, ctx) => {
+            const visit = (list: ListBlock, depth: number, path: (string | number)[]) => {
+                if (depth > DOCUMENT_LIMITS.maxListDepth) {
+                    ctx.addIssue({
+                        code: 'custom',
+                        path,
+                        message: `Lists may nest at most ${DOCUMENT_LIMITS.maxListDepth} deep.`
+                    });
+                    return;
+                }
+                list.items.forEach((item, i) => {
+                    if (item.children)
+                        visit(item.children, depth + 1, [...path, 'items', i, 'children']);
                 });
-                return;
-            }
-            list.items.forEach((item, i) => {
-                if (item.children)
-                    visit(item.children, depth + 1, [...path, 'items', i, 'children']);
+            };
+            description.body.forEach((b, i) => {
+                if (b.type === 'list') visit(b, 1, ['body', i]);
             });
-        };
-        description.body.forEach((b, i) => {
-            if (b.type === 'list') visit(b, 1, ['body', i]);
-        });
-    });
+        })
+    );
 
 /** The first few problems, each with where it is (`body.3.rows.12.cells`), for the error message. */
-export function describeValidationError(error: Pick<z.ZodError, 'issues'>, maxIssues = 3): string {
+export function describeValidationError(
+    error: Pick<z.core.$ZodError, 'issues'>,
+    maxIssues = 3
+): string {
     const issues = error.issues.slice(0, maxIssues).map((issue) => {
         const where = issue.path.length > 0 ? issue.path.join('.') : 'the document';
         return `${where}: ${issue.message}`;
