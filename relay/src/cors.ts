@@ -24,7 +24,13 @@ const ALLOWED_METHODS = ['GET', 'POST', 'OPTIONS'];
  * Response headers browser code may read: the request id (to quote to support), retry hints, and
  * what a PDF could not render exactly (characters no font has).
  */
-const EXPOSED_HEADERS = [REQUEST_ID_HEADER, 'retry-after', PDF_WARNINGS_HEADER];
+const EXPOSED_HEADERS = [
+    REQUEST_ID_HEADER,
+    'retry-after',
+    PDF_WARNINGS_HEADER,
+    'x-resident-egress',
+    'x-resident-max-tokens'
+];
 const PREFLIGHT_MAX_AGE_SECONDS = 600;
 
 export function isSalesforceOrigin(origin: string): boolean {

@@ -5,17 +5,19 @@ import { handleError, handleNotFound } from './errors';
 import type { RelayEnv } from './relayEnv';
 import { requestContext } from './requestContext';
 import { healthRoutes } from './routes/health';
+import { messagesRoutes } from './routes/messages';
 import { createPdfRoutes } from './routes/pdf';
 
 /**
  * The relay's HTTP app: request id and log line first (so they cover errors and CORS refusals),
- * then CORS, then one sub-app per resource. Later routes (messages, pdf) mount the same way.
+ * then CORS, then one sub-app per resource.
  */
 export function createRelayApp(): Hono<RelayEnv> {
     const app = new Hono<RelayEnv>();
     app.use('*', requestContext());
     app.use('*', salesforceCors());
     app.route('/', healthRoutes);
+    app.route('/', messagesRoutes);
     app.route('/', createPdfRoutes(requireSession('pdf')));
     app.notFound(handleNotFound);
     app.onError(handleError);

@@ -1,6 +1,5 @@
 import { zValidator } from '@hono/zod-validator';
 import { Hono, type MiddlewareHandler } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import {
     DOCUMENT_LIMITS,
     formatPdfWarnings,
@@ -8,6 +7,7 @@ import {
 } from '../../../force-app/main/default/lwc/documentModel/documentModel';
 import { RELAY_PATHS } from '../../../force-app/main/default/lwc/relayContract/relayContract';
 import { RelayError } from '../errors';
+import { requireJsonBody } from '../jsonBody';
 import { DocumentError } from '../pdf/documentError';
 import { describeValidationError, documentDescriptionSchema } from '../pdf/documentSchema';
 import { renderPdf } from '../pdf/pdfRenderer';
@@ -55,27 +55,10 @@ export function contentDisposition(title: string): string {
     return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
 }
 
-const requireJson: MiddlewareHandler<RelayEnv> = async (c, next) => {
-    const type = c.req.header('content-type') ?? '';
-    if (!/^application\/json\s*(;|$)/i.test(type)) {
-        throw new RelayError(
-            415,
-            'invalid_request',
-            'Send the document description as application/json.'
-        );
-    }
-    await next();
-};
-
-const limitDescriptionSize = bodyLimit({
-    maxSize: DOCUMENT_LIMITS.maxDescriptionBytes,
-    onError: () => {
-        throw new RelayError(
-            413,
-            'payload_too_large',
-            `The document description is larger than ${DOCUMENT_LIMITS.maxDescriptionBytes / (1024 * 1024)} MB; use smaller images or fewer rows.`
-        );
-    }
+const requireDescription = requireJsonBody({
+    maxBytes: () => DOCUMENT_LIMITS.maxDescriptionBytes,
+    what: 'the document description',
+    tooLargeHint: 'use smaller images or fewer rows.'
 });
 
 /**
@@ -88,8 +71,7 @@ export function createPdfRoutes(authenticate: MiddlewareHandler<RelayEnv>) {
     return new Hono<RelayEnv>().post(
         RELAY_PATHS.pdf,
         authenticate,
-        requireJson,
-        limitDescriptionSize,
+        requireDescription,
         zValidator('json', documentDescriptionSchema, (result) => {
             if (!result.success) {
                 throw new RelayError(422, 'invalid_request', describeValidationError(result.error));
