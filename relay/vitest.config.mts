@@ -1,6 +1,7 @@
 import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import { startAnthropicStandIn } from '../scripts/standins/anthropicStandIn';
 import { REVOKED_TEST_KEY_ID, TEST_MASTER_SECRETS } from './test/testMasterKeys';
 
 // Relay tests run inside workerd with the bindings of wrangler.jsonc. Run from the repo root:
@@ -8,6 +9,11 @@ import { REVOKED_TEST_KEY_ID, TEST_MASTER_SECRETS } from './test/testMasterKeys'
 // Wrangler's warnings about the experimental `secrets` field and the (deliberately) missing key are
 // noise here; errors still show.
 process.env.WRANGLER_LOG ??= 'error';
+
+// The LLM route's tests talk to the Anthropic stand-in (a test double speaking the real wire format)
+// over the loopback network, as the deployed relay talks to Anthropic. Tests script it and read what
+// it received through its `/__standin/*` endpoints at ANTHROPIC_BASE_URL. It closes with the process.
+const anthropicStandIn = await startAnthropicStandIn({ port: 0, unref: true });
 
 export default defineConfig({
     root: fileURLToPath(new URL('.', import.meta.url)),
@@ -18,6 +24,7 @@ export default defineConfig({
                 // Tests never see a real key, even when relay/.dev.vars or the shell has one.
                 bindings: {
                     ANTHROPIC_API_KEY: '',
+                    ANTHROPIC_BASE_URL: anthropicStandIn.url,
                     RELAY_MASTER_KEYS: JSON.stringify(TEST_MASTER_SECRETS),
                     REVOKED_KEY_IDS: REVOKED_TEST_KEY_ID
                 }

@@ -5,9 +5,13 @@ import {
 } from '../../force-app/main/default/lwc/relayContract/relayContract';
 import { fetchRelay, fetchRelayWith } from './relayTestHelpers';
 
+// The test configuration points the relay at the Anthropic stand-in; these cases restore the
+// deployed configuration's upstream.
+const DEPLOYED_UPSTREAM = { ANTHROPIC_BASE_URL: 'https://api.anthropic.com' };
+
 describe('GET /healthz', () => {
     it('answers the contract shape with llm.configured false when no API key is bound', async () => {
-        const response = await fetchRelay('/healthz');
+        const response = await fetchRelayWith(DEPLOYED_UPSTREAM, '/healthz');
         expect(response.status).toBe(200);
         expect(response.headers.get('content-type')).toContain('application/json');
         const body: unknown = await response.json();
@@ -22,7 +26,10 @@ describe('GET /healthz', () => {
 
     it('reports llm.configured true, without revealing the key, when ANTHROPIC_API_KEY is bound', async () => {
         const key = 'sk-ant-test-key-that-must-never-appear';
-        const response = await fetchRelayWith({ ANTHROPIC_API_KEY: key }, '/healthz');
+        const response = await fetchRelayWith(
+            { ...DEPLOYED_UPSTREAM, ANTHROPIC_API_KEY: key },
+            '/healthz'
+        );
         const text = await response.text();
         const body: unknown = JSON.parse(text);
         expect(isRelayHealth(body)).toBe(true);

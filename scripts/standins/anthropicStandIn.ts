@@ -26,7 +26,9 @@ export type ScriptedFailure =
     | { kind: 'api_error' }
     | { kind: 'overloaded' }
     /** Streams normally, then sends `event: error` (overloaded_error) after this many deltas. */
-    | { kind: 'mid_stream_error'; afterDeltas: number };
+    | { kind: 'mid_stream_error'; afterDeltas: number }
+    /** Streams normally, then drops the connection without an event after this many deltas. */
+    | { kind: 'connection_drop'; afterDeltas: number };
 
 export type MessagesRequestBody = {
     model: string;
@@ -45,6 +47,8 @@ export type ScriptTurn = {
     when?: (lastUserText: string, body: MessagesRequestBody) => boolean;
     reply?: { content: ReplyBlock[]; stopReason?: StopReason; inputTokens?: number };
     fail?: ScriptedFailure;
+    /** Delay between this turn's streamed deltas, overriding the stand-in's `chunkDelayMs`. */
+    chunkDelayMs?: number;
 };
 
 export type RecordedRequest = {
@@ -54,6 +58,8 @@ export type RecordedRequest = {
     headers: Record<string, string>;
     authPresent: boolean;
     body: unknown;
+    /** True when the caller closed the connection before the reply was complete. */
+    closedEarly: boolean;
 };
 
 export type AnthropicStandInOptions = {
@@ -64,6 +70,8 @@ export type AnthropicStandInOptions = {
     /** Characters per text delta. */
     chunkSize?: number;
     script?: ScriptTurn[];
+    /** Let the process exit while the stand-in still listens (for test runners that own it). */
+    unref?: boolean;
 };
 
 export type AnthropicStandIn = {
@@ -208,7 +216,8 @@ export async function startAnthropicStandIn(
         res: ServerResponse,
         body: MessagesRequestBody,
         reply: NonNullable<ScriptTurn['reply']>,
-        failAfterDeltas: number | undefined
+        failure: { afterDeltas: number; drop: boolean } | undefined,
+        delayMs: number
     ): Promise<void> {
         const requestId = newId('req_');
         res.writeHead(200, {
@@ -256,7 +265,13 @@ export async function startAnthropicStandIn(
                     ? splitIntoChunks(block.text, chunkSize)
                     : splitIntoChunks(JSON.stringify(block.input), chunkSize);
             for (const piece of pieces) {
-                if (failAfterDeltas !== undefined && deltasSent >= failAfterDeltas) {
+                if (failure && deltasSent >= failure.afterDeltas) {
+                    if (failure.drop) {
+                        // Let what was written reach the caller first, as a real cut would.
+                        await sleep(50);
+                        res.destroy();
+                        return;
+                    }
                     send('error', {
                         type: 'error',
                         error: { type: 'overloaded_error', message: 'Overloaded' }
@@ -273,7 +288,8 @@ export async function startAnthropicStandIn(
                             : { type: 'input_json_delta', partial_json: piece }
                 });
                 deltasSent += 1;
-                if (chunkDelayMs > 0) await sleep(chunkDelayMs);
+                if (res.destroyed) return;
+                if (delayMs > 0) await sleep(delayMs);
             }
             send('content_block_stop', { type: 'content_block_stop', index });
         }
@@ -303,12 +319,17 @@ export async function startAnthropicStandIn(
         const apiKey = req.headers['x-api-key'];
         const bearer = /^Bearer\s+\S+/i.test(req.headers.authorization ?? '');
         const authPresent = (typeof apiKey === 'string' && apiKey !== '') || bearer;
-        recorded.push({
+        const record: RecordedRequest = {
             method: req.method ?? 'POST',
             path: req.url ?? '',
             headers,
             authPresent,
-            body: parseFailed ? rawText : parsed
+            body: parseFailed ? rawText : parsed,
+            closedEarly: false
+        };
+        recorded.push(record);
+        res.on('close', () => {
+            if (!res.writableFinished) record.closedEarly = true;
         });
 
         if (!authPresent) {
@@ -378,12 +399,15 @@ export async function startAnthropicStandIn(
             return;
         }
         const reply = turn.reply ?? { content: [{ type: 'text', text: '' }] };
-        const failAfterDeltas = fail?.kind === 'mid_stream_error' ? fail.afterDeltas : undefined;
+        const failure =
+            fail?.kind === 'mid_stream_error' || fail?.kind === 'connection_drop'
+                ? { afterDeltas: fail.afterDeltas, drop: fail.kind === 'connection_drop' }
+                : undefined;
         if (body.stream === true) {
-            await streamReply(res, body, reply, failAfterDeltas);
+            await streamReply(res, body, reply, failure, turn.chunkDelayMs ?? chunkDelayMs);
             return;
         }
-        if (failAfterDeltas !== undefined) {
+        if (failure) {
             // Without streaming there is no "middle": Anthropic answers the whole call with 529.
             sendApiError(res, 529, 'overloaded_error', 'Overloaded');
             return;
@@ -471,6 +495,7 @@ export async function startAnthropicStandIn(
     });
 
     const url = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
+    if (options.unref) server.unref();
     return { url, close: () => closeServer(server), ...handle };
 }
 
