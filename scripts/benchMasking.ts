@@ -1,6 +1,8 @@
 /**
- * Measures the masker against a hand-labelled sample: precision and recall per category, and how
- * much ordinary text (no personal data) passes through untouched. A measurement, so it exits 0.
+ * Measures the masker against the hand-labelled samples: precision and recall per category, how
+ * much ordinary text passes untouched, credential recall and false drops, and the time to mask
+ * 100 KB. The scoring lives in the component's __tests__/maskingEvaluation.ts, shared with the
+ * quality gate (maskingQuality.test.ts). A measurement, so it exits 0.
  *
  * Usage: npx tsx scripts/benchMasking.ts [--verbose]
  */
@@ -8,157 +10,90 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-    DEFAULT_POLICY,
-    Masker,
-    findSensitiveSpans
-} from '../force-app/main/default/lwc/egressPolicy/egressPolicy';
-import type { MaskCategory } from '../force-app/main/default/lwc/egressPolicy/egressPolicy';
+    evaluateCredentials,
+    evaluateMasking,
+    realisticText,
+    timeMasking
+} from '../force-app/main/default/lwc/egressPolicy/__tests__/maskingEvaluation';
+import type {
+    CategoryScore,
+    CredentialSampleItem,
+    SampleItem
+} from '../force-app/main/default/lwc/egressPolicy/__tests__/maskingEvaluation';
 
-export interface LabelledSpan {
-    category: MaskCategory;
-    value: string;
-}
-
-export interface SampleItem {
-    id: string;
-    lang: string;
-    text: string;
-    expected: LabelledSpan[];
-    note?: string;
-}
-
-export interface CategoryScore {
-    tp: number;
-    fp: number;
-    fn: number;
-    precision: number;
-    recall: number;
-}
-
-export interface Miss {
-    id: string;
-    category: string;
-    value: string;
-}
-
-export interface MaskingEvaluation {
-    byCategory: Record<string, CategoryScore>;
-    overall: CategoryScore;
-    ordinaryTexts: number;
-    ordinaryTextsUntouched: number;
-    untouchedRate: number;
-    falsePositives: Miss[];
-    falseNegatives: Miss[];
-}
-
-const CATEGORIES: MaskCategory[] = ['EMAIL', 'PHONE', 'CARD', 'IBAN', 'SSN'];
-const sampleFile = path.resolve(
+const dataDir = path.resolve(
     path.dirname(fileURLToPath(import.meta.url)),
-    '../force-app/main/default/lwc/egressPolicy/__tests__/data/maskingSample.json'
+    '../force-app/main/default/lwc/egressPolicy/__tests__/data'
 );
+const load = <T>(file: string): T =>
+    JSON.parse(readFileSync(path.join(dataDir, file), 'utf8')) as T;
 
-export function loadMaskingSample(): SampleItem[] {
-    return JSON.parse(readFileSync(sampleFile, 'utf8')) as SampleItem[];
-}
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+const languages = (counts: Record<string, number>) =>
+    Object.entries(counts)
+        .map(([lang, n]) => `${lang} ${n}`)
+        .join(', ');
 
-// An empty denominator is a perfect score: nothing was claimed, or nothing was there to find.
-const ratio = (n: number, d: number): number => (d === 0 ? 1 : n / d);
+function main(verbose: boolean): void {
+    const sample = load<SampleItem[]>('maskingSample.json');
+    const credentialSample = load<CredentialSampleItem[]>('credentialSample.json');
+    const masking = evaluateMasking(sample);
+    const credentials = evaluateCredentials(credentialSample);
 
-function score(tp: number, fp: number, fn: number): CategoryScore {
-    return { tp, fp, fn, precision: ratio(tp, tp + fp), recall: ratio(tp, tp + fn) };
-}
-
-/** Scores predictions against labels: a hit needs the same category and the same trimmed value. */
-export function evaluateMasking(sample: SampleItem[]): MaskingEvaluation {
-    const counts = new Map<string, { tp: number; fp: number; fn: number }>();
-    const bucket = (c: string) => {
-        let b = counts.get(c);
-        if (!b) counts.set(c, (b = { tp: 0, fp: 0, fn: 0 }));
-        return b;
-    };
-    for (const c of CATEGORIES) bucket(c);
-    const falsePositives: Miss[] = [];
-    const falseNegatives: Miss[] = [];
-    let ordinaryTexts = 0;
-    let ordinaryTextsUntouched = 0;
-
-    for (const item of sample) {
-        const key = (category: string, value: string) => `${category}\u0000${value.trim()}`;
-        // Multisets, so a value that occurs twice must be found twice.
-        const remaining = new Map<string, number>();
-        for (const e of item.expected) {
-            const k = key(e.category, e.value);
-            remaining.set(k, (remaining.get(k) ?? 0) + 1);
-        }
-        for (const span of findSensitiveSpans(item.text, DEFAULT_POLICY)) {
-            const k = key(span.category, span.value);
-            const left = remaining.get(k) ?? 0;
-            if (left > 0) {
-                remaining.set(k, left - 1);
-                bucket(span.category).tp++;
-            } else {
-                bucket(span.category).fp++;
-                falsePositives.push({ id: item.id, category: span.category, value: span.value });
-            }
-        }
-        for (const [k, left] of remaining) {
-            const [category = '', value = ''] = k.split('\u0000');
-            for (let i = 0; i < left; i++) {
-                bucket(category).fn++;
-                falseNegatives.push({ id: item.id, category, value });
-            }
-        }
-        if (item.expected.length === 0) {
-            ordinaryTexts++;
-            if (new Masker().mask(item.text) === item.text) ordinaryTextsUntouched++;
-        }
-    }
-
-    const byCategory: Record<string, CategoryScore> = {};
-    let tp = 0;
-    let fp = 0;
-    let fn = 0;
-    for (const [c, b] of counts) {
-        byCategory[c] = score(b.tp, b.fp, b.fn);
-        tp += b.tp;
-        fp += b.fp;
-        fn += b.fn;
-    }
-    return {
-        byCategory,
-        overall: score(tp, fp, fn),
-        ordinaryTexts,
-        ordinaryTextsUntouched,
-        untouchedRate: ratio(ordinaryTextsUntouched, ordinaryTexts),
-        falsePositives,
-        falseNegatives
-    };
-}
-
-function printReport(result: MaskingEvaluation, sampleSize: number, verbose: boolean): void {
-    const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
     const row = (name: string, s: CategoryScore) =>
         `${name.padEnd(8)}${String(s.tp).padStart(5)}${String(s.fp).padStart(5)}${String(s.fn).padStart(5)}` +
         `${pct(s.precision).padStart(11)}${pct(s.recall).padStart(9)}`;
-    console.log(`Masking benchmark: ${sampleSize} labelled sentences`);
+    console.log(
+        `Masking: ${masking.sampleSize} labelled sentences (${languages(masking.itemsByLanguage)})`
+    );
     console.log(
         `${'category'.padEnd(8)}${'TP'.padStart(5)}${'FP'.padStart(5)}${'FN'.padStart(5)}${'precision'.padStart(11)}${'recall'.padStart(9)}`
     );
-    for (const [c, s] of Object.entries(result.byCategory)) console.log(row(c, s));
-    console.log(row('overall', result.overall));
+    for (const [c, s] of Object.entries(masking.byCategory)) console.log(row(c, s));
+    console.log(row('overall', masking.overall));
     console.log(
-        `Ordinary text untouched: ${result.ordinaryTextsUntouched}/${result.ordinaryTexts} (${pct(result.untouchedRate)})`
+        `Ordinary text untouched: ${masking.ordinaryTextsUntouched}/${masking.ordinaryTexts} (${pct(masking.untouchedRate)})`
     );
+    console.log(
+        `Credentials: ${credentials.sampleSize} texts; dropped ${credentials.dropped}/${credentials.credentials} ` +
+            `(recall ${pct(credentials.recall)}); look-alikes changed ${credentials.falseDrops.length}/` +
+            `${credentials.nearMisses} (false drops ${pct(credentials.falseDropRate)}); ` +
+            `kept words lost ${credentials.overDrops.length}`
+    );
+
+    const text = realisticText(sample);
+    const adversarial = {
+        '100 KB of digits': '1'.repeat(100_000),
+        '100 KB of "1 "': '1 '.repeat(50_000),
+        '100 KB of "+1 1 1 ..."': '+1 1 1 1 1 1 1 1 1 1 '.repeat(5_000),
+        '100 KB of "a.a.a."': 'a.'.repeat(50_000),
+        '100 KB of "a@a."': 'a@a.'.repeat(25_000),
+        '100 KB of "password: "': 'password: '.repeat(10_000)
+    };
+    console.log(
+        `Time to mask ${Math.round(text.length / 1000)} KB of the sample: ${timeMasking(text).toFixed(1)} ms`
+    );
+    for (const [name, input] of Object.entries(adversarial)) {
+        console.log(`  ${name.padEnd(24)} ${timeMasking(input, 3).toFixed(1)} ms`);
+    }
+
     if (verbose) {
-        for (const m of result.falsePositives)
+        for (const m of masking.falsePositives) {
             console.log(`FP ${m.id} ${m.category} ${JSON.stringify(m.value)}`);
-        for (const m of result.falseNegatives)
+        }
+        for (const m of masking.falseNegatives) {
             console.log(`FN ${m.id} ${m.category} ${JSON.stringify(m.value)}`);
+        }
+        for (const t of masking.touchedOrdinaryTexts) {
+            console.log(`TOUCHED ${t.id} ${JSON.stringify(t.masked)}`);
+        }
+        for (const m of credentials.missed) {
+            console.log(`CREDENTIAL KEPT ${m.id} ${m.kind} ${JSON.stringify(m.value)}`);
+        }
+        for (const d of [...credentials.falseDrops, ...credentials.overDrops]) {
+            console.log(`FALSE DROP ${d.id} ${JSON.stringify(d.output)}`);
+        }
     }
 }
 
-// Run only when executed directly, so a jest test can import evaluateMasking.
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-    const sample = loadMaskingSample();
-    printReport(evaluateMasking(sample), sample.length, process.argv.includes('--verbose'));
-}
+main(process.argv.includes('--verbose'));

@@ -302,24 +302,41 @@ function hasPhoneWordBefore(text: string, start: number): boolean {
     return false;
 }
 
+// Letters and digits that bound a number. Chinese and Japanese (and Korean particles) run words and
+// numbers together, so their characters do not: 携帯080-1234-5678、手机13800138000已验证.
+const ALNUM = String.raw`(?:(?![\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}])[\p{L}\p{N}])`;
+// Group separators: space, no-break and narrow no-break space (Word, Outlook, French typography).
+const SPACE = String.raw`[ \u00a0\u202f]`;
+const SEP = String.raw`[ \u00a0\u202f.-]`;
+const numberPattern = (source: string) => new RegExp(source, 'gu');
+
 const PHONE_PATTERNS = {
     // +44 20 7946 0958, +1 (415) 555-0132, +44 (0)20 7946 0321, +4930123456, 0049 30 1234567.
     // Separators are mandatory between digit groups, so each text has one parse (no backtracking blow-up).
-    international:
-        /(?<![\p{L}\p{N}+])(?:\+|00(?=[1-9]))\d+(?:[ .-]?\(\d{1,4}\)[ .-]?\d+)?(?:[ .-]\d+)*(?![\p{L}\p{N}]|[.-]\d)/gu,
+    international: numberPattern(
+        String.raw`(?<!${ALNUM}|\+|\d${SPACE})(?:\+|00(?=[1-9]))\d+(?:${SEP}?\(\d{1,4}\)${SEP}?\d+)?(?:${SEP}\d+)*(?!${ALNUM}|[.-]\d)`
+    ),
     // (415) 555-0132, (020) 7946 0958, (11) 91234-5678, 8 (495) 123-45-67, 1 (800) 555-0100
-    parenthesised:
-        /(?<![\p{L}\p{N}+])(?:[18][ -]?)?\(\d{2,5}\)[ .-]?\d{2,5}(?:[ .-]\d{2,5}){0,3}(?![\p{L}\p{N}]|[.-]\d)/gu,
+    parenthesised: numberPattern(
+        String.raw`(?<!${ALNUM}|\+)(?:[18][ -]?)?\(\d{2,5}\)${SEP}?\d{2,5}(?:${SEP}\d{2,5}){0,3}(?!${ALNUM}|[.-]\d)`
+    ),
     // 415-555-0132, 415.555.0132, 415 555 0132, 1-800-555-0199 (the North American shape)
-    northAmerican:
-        /(?<![\p{L}\p{N}.,/:+-]|\d[ ])(?:1[ .-])?[2-9]\d{2}([ .-])\d{3}\1\d{4}(?![\p{L}\p{N}]|[.,/:-]\d)/gu,
+    northAmerican: numberPattern(
+        String.raw`(?<!${ALNUM}|[.,/:+-]|\d${SPACE})(?:1${SEP})?[2-9]\d{2}(${SEP})\d{3}\1\d{4}(?!${ALNUM}|[.,/:-]\d)`
+    ),
     // A trunk prefix 0 then groups: 030 1234 5678, 06 12 34 56 78, 03-1234-5678, 020-123 4567,
     // 06-12345678, 01.42.68.53.00, 089/12345678. Not preceded by a digit group (part of a longer run).
-    trunkPrefixed:
-        /(?<![\p{L}\p{N}.,/:+-]|\d[ ])0[1-9]\d{0,4}(?:[ .-]|\/ ?)\d+(?:[ .-]\d+){0,4}(?![\p{L}\p{N}]|[.,/:-]\d)/gu,
+    trunkPrefixed: numberPattern(
+        String.raw`(?<!${ALNUM}|[.,/:+-]|\d${SPACE})0[1-9]\d{0,4}(?:${SEP}|\/ ?)\d+(?:${SEP}\d+){0,4}(?!${ALNUM}|[.,/:-]\d)`
+    ),
     // Any run of 8 to 12 digits, kept only when a phone word comes right before it (手机 13800138000).
-    afterPhoneWord: /(?<![\p{L}\p{N}.,/:+-]|\d[ ])\d[\d .-]{6,16}\d(?![\p{L}\p{N}]|[.,]\d)/gu
+    afterPhoneWord: numberPattern(
+        String.raw`(?<!${ALNUM}|[.,/:+-]|\d${SPACE})\d[\d \u00a0\u202f.-]{6,16}\d(?!${ALNUM}|[.,]\d)`
+    )
 };
+
+// 12 345 678 and 1.234.567 are counts and amounts (a phone's first group is not that short).
+const THOUSANDS = /^\d{1,2}(?:[ \u00a0\u202f.,']\d{3})+$/u;
 
 /** The text just before a position: what context rules look at. */
 function before(text: string, start: number, length = 48): string {
@@ -380,8 +397,24 @@ function isPlausibleNationalNumber(value: string, text: string, end: number, min
 }
 
 // IBAN: country, check digits, then the account in groups (spaces allowed between groups of 4).
-const IBAN =
-    /(?<![\p{L}\p{N}])[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?(?![\p{L}\p{N}])/gu;
+// Written in upper or lower case throughout (the checksum ignores case).
+const IBAN = numberPattern(
+    String.raw`(?<!${ALNUM})(?:[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?|[a-z]{2}\d{2}(?: ?[a-z0-9]{4}){2,7}(?: ?[a-z0-9]{1,4})?)(?!${ALNUM})`
+);
+
+/**
+ * The IBAN a candidate starts with: the candidate itself, or without trailing groups that belong
+ * to the sentence ("BE68 5390 0754 7034 ABCD" where ABCD is the next word). Null when none holds.
+ */
+function ibanAtStartOf(candidate: string): string | null {
+    let value = candidate;
+    for (;;) {
+        if (isValidIban(value)) return value;
+        const cut = value.lastIndexOf(' ');
+        if (cut < 9) return null;
+        value = value.slice(0, cut);
+    }
+}
 
 // ---------------------------------------------------------------------------------------------
 // Shields: text that is certainly not personal data (dates, times, IP addresses, UUIDs, IBAN-shaped
@@ -472,8 +505,7 @@ const NUMBER_WORD =
     /(?<![\p{L}])(?:no|nr|n|num|number|nummer|numéro|número|numero|numer|номер|id)$/u;
 const ID_SEPARATORS = /[\s:#№.°º-]+$/u;
 // Upper-case abbreviations that are ordinary words in other languages when lower-case ("po" in Polish).
-const IDENTIFIER_ABBREVIATION_BEFORE =
-    /(?<![\p{L}\p{N}])(?:PO|SN|S\/N|INV|AWB|Nr\.|No\.)[\s:#.-]{0,3}$/u;
+const IDENTIFIER_ABBREVIATION_BEFORE = /(?<![\p{L}\p{N}])(?:PO|SN|S\/N|INV|AWB)[\s:#.-]{0,3}$/u;
 
 /** "Order 4000123456", "IMEI 490154203237518", "Rechnungsnummer 0815 4711 2024": an identifier. */
 function isIdentifierAfterWord(text: string, start: number): boolean {
@@ -510,7 +542,7 @@ function findShields(text: string): Range[] {
         }
     }
     for (const m of text.matchAll(IBAN)) {
-        if (!isValidIban(m[0]))
+        if (!ibanAtStartOf(m[0]))
             ranges.push({ start: m.index ?? 0, end: (m.index ?? 0) + m[0].length });
     }
     ranges.sort((a, b) => a.start - b.start);
@@ -573,9 +605,13 @@ const EMAIL =
 
 // Card numbers: 13-19 digits, optionally grouped by single spaces or dashes; never the tail of a
 // longer digit run ("DE89 3704 0044 0532 0130 01").
-const CARD = /(?<![\p{N}\p{L}.,-]|\d[ -])\d(?:[ -]?\d){12,18}(?![\p{N}\p{L}]|[.,-]\d)/gu;
+const CARD = numberPattern(
+    String.raw`(?<!${ALNUM}|[.,-]|\d[ -])\d(?:[ -]?\d){12,18}(?!${ALNUM}|[.,-]\d)`
+);
 
-const SSN = /(?<![\p{N}\p{L}-]|\d[ ])\d{3}([- ])\d{2}\1\d{4}(?![\p{N}\p{L}]|-\d)/gu;
+const SSN = numberPattern(
+    String.raw`(?<!${ALNUM}|-|\d${SPACE})\d{3}([- ])\d{2}\1\d{4}(?!${ALNUM}|-\d)`
+);
 
 // "SSN 301228471": nine digits without separators are an SSN only when the words say so.
 const SSN_IN_CONTEXT =
@@ -633,7 +669,10 @@ const DETECTORS: Detector[] = [
         enabled: (p) => p.masking.ibans,
         pattern: IBAN,
         shielded: false,
-        check: isValidIban
+        narrow: (m, _text, start) => {
+            const iban = ibanAtStartOf(m);
+            return iban ? whole(iban, start) : null;
+        }
     },
     {
         category: 'CARD',
@@ -704,7 +743,9 @@ const DETECTORS: Detector[] = [
         shielded: true,
         // "Call volume peaked at 12 345 678": the word must come right before the number.
         check: (m, text, end) =>
-            isPlausibleNationalNumber(m, text, end, 8) && hasPhoneWordBefore(text, end - m.length)
+            !THOUSANDS.test(m) &&
+            isPlausibleNationalNumber(m, text, end, 8) &&
+            hasPhoneWordBefore(text, end - m.length)
     }
 ];
 
@@ -724,14 +765,42 @@ interface CredentialPattern {
 const PLACEHOLDER =
     /^(?:\$\{?|\{\{|%[A-Za-z(]|<|\[REDACTED|process\.env|os\.environ|env[.(:]|vault:|your[_-]|x{3,}$|\*+$|\.{3}|null$|none$|undefined$|true$|false$|example|placeholder|redacted|changeme$|secret$|password$|passwort$|token$|\*{3,})/i;
 
-/** Mixed character classes, as random secrets have: digits and letters, or mixed case, or symbols. */
+/**
+ * Mixed character classes, as generated secrets and chosen passwords have: digits and letters,
+ * mixed case, or punctuation beyond the _ and - that join words in names.
+ */
 function looksRandom(value: string): boolean {
     const hasDigit = /\d/.test(value);
     const hasLetter = /\p{L}/u.test(value);
     const innerUpper = /.\p{Lu}/u.test(value);
     const hasLower = /\p{Ll}/u.test(value);
-    const hasSymbol = /[^\p{L}\p{N}]/u.test(value);
+    const hasSymbol = /[^\p{L}\p{N}_-]/u.test(value);
     return (hasDigit && hasLetter) || (innerUpper && hasLower) || (hasSymbol && hasLetter);
+}
+
+// prettier-ignore
+const TYPE_NAMES = new Set([
+    'string', 'number', 'boolean', 'bigint', 'any', 'unknown', 'object', 'never', 'void', 'null',
+    'undefined', 'String', 'Blob', 'Buffer', 'Uint8Array', 'ArrayBuffer', 'CryptoKey', 'Promise',
+    'Record', 'Map', 'Set', 'Date', 'URL', 'Object', 'Integer', 'Boolean', 'Id', 'str', 'int', 'bytes'
+]);
+
+/**
+ * Code that names a secret rather than holding one: a type (`token: string;`), a reference
+ * (`authorization: GOOD_TOKEN`, `apiKey: settings.apiKey`, `{ apiKey: standInKey }`) or a call
+ * (`secret = base64url.decode(value)`). Quoted values are literals and do not count.
+ */
+function isCodeReference(value: string, text: string, end: number): boolean {
+    if (/^["'`]/.test(value)) return false;
+    const after = text.slice(end, end + 2);
+    return (
+        TYPE_NAMES.has(value) ||
+        /[()[\]]/.test(value) ||
+        /^[A-Za-z_$][\w$]*(?:\??\.[A-Za-z_$][\w$]*)+$/.test(value) || // member access
+        /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(value) || // CONSTANT_NAME
+        /^\s*[;)}\]]/.test(after) ||
+        (/^[a-z][a-z]*(?:[A-Z][a-z]+)+$/.test(value) && /^\s*,/.test(after)) // camelCase, in a list
+    );
 }
 
 // Words that follow "Password:" in forms and documentation, which are not passwords.
@@ -746,6 +815,7 @@ const PROSE_AFTER_SECRET_WORD = new Set([
 function isSecretAssignment(secret: string, text: string, end: number): boolean {
     const value = secret.replace(/^["'`]|["'`]$/g, '');
     if (value.length < 6 || PLACEHOLDER.test(value) || !/[\p{L}\p{N}]/u.test(value)) return false;
+    if (isCodeReference(secret, text, end)) return false;
     if (looksRandom(value)) return true;
     // A plain word: a password when it stands alone ("Passwort: geheim"), prose when a sentence
     // goes on ("Password: required for all users", "Your password: ensure it is long").
@@ -804,7 +874,8 @@ const CREDENTIAL_PATTERNS: CredentialPattern[] = [
         kind: 'authorization header',
         pattern:
             /(?<pre>\b(?:proxy-)?authorization["']?\s*[:=]\s*["']?(?:[A-Za-z]+\s+)?)(?<secret>[A-Za-z0-9._~+/-]{8,}=*)/gi,
-        accept: (secret) => looksRandom(secret) && !PLACEHOLDER.test(secret)
+        accept: (secret, text, end) =>
+            looksRandom(secret) && !PLACEHOLDER.test(secret) && !isCodeReference(secret, text, end)
     },
     // "bearer <token>" in prose or code.
     {
