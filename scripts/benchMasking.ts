@@ -1,5 +1,6 @@
 /**
- * Measures the masker against the hand-labelled samples: precision and recall per category, how
+ * Measures the masker against the hand-labelled samples (the development sample and a held-out one
+ * written without sight of the detectors): precision and recall per category, how
  * much ordinary text passes untouched, credential recall and false drops, and the time to mask
  * 100 KB. The scoring lives in the component's __tests__/maskingEvaluation.ts, shared with the
  * quality gate (maskingQuality.test.ts). A measurement, so it exits 0.
@@ -18,6 +19,7 @@ import {
 import type {
     CategoryScore,
     CredentialSampleItem,
+    MaskingEvaluation,
     SampleItem
 } from '../force-app/main/default/lwc/egressPolicy/__tests__/maskingEvaluation';
 
@@ -36,23 +38,32 @@ const languages = (counts: Record<string, number>) =>
 
 function main(verbose: boolean): void {
     const sample = load<SampleItem[]>('maskingSample.json');
+    const heldOut = load<SampleItem[]>('heldOutSample.json');
     const credentialSample = load<CredentialSampleItem[]>('credentialSample.json');
     const masking = evaluateMasking(sample);
+    const heldOutMasking = evaluateMasking(heldOut);
     const credentials = evaluateCredentials(credentialSample);
 
     const row = (name: string, s: CategoryScore) =>
         `${name.padEnd(8)}${String(s.tp).padStart(5)}${String(s.fp).padStart(5)}${String(s.fn).padStart(5)}` +
         `${pct(s.precision).padStart(11)}${pct(s.recall).padStart(9)}`;
-    console.log(
-        `Masking: ${masking.sampleSize} labelled sentences (${languages(masking.itemsByLanguage)})`
-    );
-    console.log(
-        `${'category'.padEnd(8)}${'TP'.padStart(5)}${'FP'.padStart(5)}${'FN'.padStart(5)}${'precision'.padStart(11)}${'recall'.padStart(9)}`
-    );
-    for (const [c, s] of Object.entries(masking.byCategory)) console.log(row(c, s));
-    console.log(row('overall', masking.overall));
-    console.log(
-        `Ordinary text untouched: ${masking.ordinaryTextsUntouched}/${masking.ordinaryTexts} (${pct(masking.untouchedRate)})`
+    const report = (title: string, result: MaskingEvaluation) => {
+        console.log(
+            `${title}: ${result.sampleSize} labelled sentences (${languages(result.itemsByLanguage)})`
+        );
+        console.log(
+            `${'category'.padEnd(8)}${'TP'.padStart(5)}${'FP'.padStart(5)}${'FN'.padStart(5)}${'precision'.padStart(11)}${'recall'.padStart(9)}`
+        );
+        for (const [c, s] of Object.entries(result.byCategory)) console.log(row(c, s));
+        console.log(row('overall', result.overall));
+        console.log(
+            `Ordinary text untouched: ${result.ordinaryTextsUntouched}/${result.ordinaryTexts} (${pct(result.untouchedRate)})\n`
+        );
+    };
+    report('Development sample (the detectors were tuned on it)', masking);
+    report(
+        'Held-out sample (written without seeing the detectors, never tuned on)',
+        heldOutMasking
     );
     console.log(
         `Credentials: ${credentials.sampleSize} texts; dropped ${credentials.dropped}/${credentials.credentials} ` +
@@ -78,13 +89,13 @@ function main(verbose: boolean): void {
     }
 
     if (verbose) {
-        for (const m of masking.falsePositives) {
+        for (const m of [...masking.falsePositives, ...heldOutMasking.falsePositives]) {
             console.log(`FP ${m.id} ${m.category} ${JSON.stringify(m.value)}`);
         }
-        for (const m of masking.falseNegatives) {
+        for (const m of [...masking.falseNegatives, ...heldOutMasking.falseNegatives]) {
             console.log(`FN ${m.id} ${m.category} ${JSON.stringify(m.value)}`);
         }
-        for (const t of masking.touchedOrdinaryTexts) {
+        for (const t of [...masking.touchedOrdinaryTexts, ...heldOutMasking.touchedOrdinaryTexts]) {
             console.log(`TOUCHED ${t.id} ${JSON.stringify(t.masked)}`);
         }
         for (const m of credentials.missed) {

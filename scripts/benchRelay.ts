@@ -1,18 +1,24 @@
 /**
  * What the relay adds to a streamed reply: time to first byte and to the last byte of the same
- * streamed conversation, through the relay (wrangler dev on workerd) and straight to the same
- * Anthropic stand-in, interleaved in one run so both paths share the machine's load. Reports
- * p50/p99 of both, the added milliseconds and the ratio, at 1, 50 and 200 concurrent streams;
- * workerd's CPU time per relayed request; a soak of 200 concurrent streams for 60 s counting
- * errors; and the relay bundle size (`wrangler deploy --dry-run`). A measurement, so it exits 0
- * unless the stack cannot start.
+ * streamed conversation, through the relay (workerd, run by Miniflare as wrangler dev does, from
+ * the bundle `wrangler deploy` would upload) and straight to the same Anthropic stand-in (in a
+ * process of its own), interleaved in one run so both paths share the machine's load.
  *
- * Usage: npx tsx scripts/benchRelay.ts [--rounds 20] [--soak-seconds 60] [--json out.json]
+ * Streams are paced as a model writes them (--pace-ms between deltas) and clients stream back to
+ * back with staggered starts, so "50 concurrent streams" means about 50 replies open at once, as a
+ * relay serving 50 chatting users sees them. Reports p50/p99 of both paths, the added milliseconds
+ * and the ratio, at 1, 50 and 200 concurrent streams; workerd's CPU time per relayed request; a
+ * soak of 200 concurrent streams for 60 s counting errors; and the relay bundle size. A
+ * measurement, so it exits 0 unless the stack cannot start. `--pace-ms 0` turns it into a burst
+ * (throughput) test, where one workerd isolate's CPU, not the relay's latency, is what shows.
+ *
+ * Usage: npx tsx scripts/benchRelay.ts [--rounds 20] [--soak-seconds 60] [--pace-ms 20]
+ *     [--concurrency 1,50,200] [--json out.json]
  *
  * The bench relay runs with its rate limits raised (a copy of wrangler.jsonc under .tmp): the
  * limiter is not what is measured, and one machine cannot look like many users.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,25 +26,28 @@ import { promisify } from 'node:util';
 import { DEFAULT_POLICY } from '../force-app/main/default/lwc/egressPolicy/egressPolicy';
 import { deriveOrgKey } from '../relay/src/auth/orgKeys';
 import { mintSessionToken } from '../relay/src/auth/sessionToken';
-import { startAnthropicStandIn } from './standins/anthropicStandIn';
-import { freePort, RelayProcess } from './start';
+import { Miniflare, type MiniflareOptions } from 'miniflare';
+import { unstable_getMiniflareWorkerOptions } from 'wrangler';
+import { freePort } from './start';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const benchDir = path.join(repoRoot, '.tmp', 'bench-relay');
 const HOST = '127.0.0.1';
 const BENCH_ORG_ID = '00D000000000BNCHAA';
 const BENCH_KEY_ID = 'bench';
-const MODEL = DEFAULT_POLICY.models[0] ?? 'claude-sonnet-4-5';
+const MODEL = DEFAULT_POLICY.models[0] ?? 'claude-sonnet-5-5';
 
 interface Args {
     rounds: number;
     soakSeconds: number;
     concurrencies: number[];
+    /** Delay between streamed deltas: the pace at which a model writes (20 ms: ~50 deltas/s). */
+    paceMs: number;
     json?: string;
 }
 
 function parseArgs(argv: string[]): Args {
-    const args: Args = { rounds: 20, soakSeconds: 60, concurrencies: [1, 50, 200] };
+    const args: Args = { rounds: 20, soakSeconds: 60, concurrencies: [1, 50, 200], paceMs: 20 };
     for (let i = 0; i < argv.length; i += 1) {
         const value = argv[i + 1];
         switch (argv[i]) {
@@ -49,6 +58,9 @@ function parseArgs(argv: string[]): Args {
             case '--soak-seconds':
                 args.soakSeconds = Number(value);
                 i += 1;
+                break;
+            case '--pace-ms':
+                args.paceMs = Number(value);
                 break;
             case '--concurrency':
                 args.concurrencies = String(value).split(',').map(Number);
@@ -65,7 +77,8 @@ function parseArgs(argv: string[]): Args {
     if (
         !(args.rounds >= 1) ||
         !(args.soakSeconds >= 0) ||
-        args.concurrencies.some((c) => !(c >= 1))
+        args.concurrencies.some((c) => !(c >= 1)) ||
+        !(args.paceMs >= 0)
     ) {
         throw new Error('--rounds and --concurrency need positive numbers, --soak-seconds >= 0.');
     }
@@ -156,29 +169,35 @@ interface ConcurrencyResult {
 }
 
 /**
- * Rounds alternate which path goes first; within a round both paths run `concurrency` streams at
- * once, so each sample of one path has a twin of the other under the same load.
+ * `concurrency` clients, each streaming back to back for `rounds` rounds and alternating the two
+ * paths, so about `concurrency` streams are open at any moment, half through each path, started at
+ * staggered times as a chat relay sees them. Each client waits a random part of one reply before
+ * its first request, so the run does not open with every stream starting at the same instant.
  */
 async function measureAt(
     concurrency: number,
     rounds: number,
     direct: Target,
-    relay: Target
+    relay: Target,
+    staggerMs: number
 ): Promise<ConcurrencyResult> {
     const timings: Record<'direct' | 'relay', StreamTiming[]> = { direct: [], relay: [] };
     const errors: string[] = [];
-    for (let round = 0; round < rounds; round += 1) {
-        const order = round % 2 === 0 ? [direct, relay] : [relay, direct];
-        for (const target of order) {
-            const results = await Promise.allSettled(
-                Array.from({ length: concurrency }, () => streamOnce(target))
-            );
-            for (const result of results) {
-                if (result.status === 'fulfilled') timings[target.name].push(result.value);
-                else errors.push(String(result.reason));
+    await Promise.all(
+        Array.from({ length: concurrency }, async (_, client) => {
+            await new Promise((resolve) => setTimeout(resolve, Math.random() * staggerMs));
+            for (let round = 0; round < rounds; round += 1) {
+                const order = (client + round) % 2 === 0 ? [direct, relay] : [relay, direct];
+                for (const target of order) {
+                    try {
+                        timings[target.name].push(await streamOnce(target));
+                    } catch (error) {
+                        errors.push(String(error));
+                    }
+                }
             }
-        }
-    }
+        })
+    );
     return {
         concurrency,
         direct: statsOf(timings.direct),
@@ -223,36 +242,80 @@ function cpuTimeMs(pid: number): number | undefined {
     }
 }
 
-/** The workerd process wrangler started for the bench: the newest one in the relay's group. */
-async function workerdPid(relayGroupId: number | undefined): Promise<number | undefined> {
-    if (!relayGroupId) return undefined;
+/** The workerd process Miniflare started for the bench: a child of this process. */
+async function workerdPid(): Promise<number | undefined> {
     const { stdout } = await promisify(execFile)('pgrep', [
-        '-g',
-        String(relayGroupId),
+        '-P',
+        String(process.pid),
         'workerd'
     ]).catch(() => ({ stdout: '' }));
-    const pids = stdout
+    return stdout
         .split('\n')
         .map(Number)
-        .filter((n) => n > 0);
-    return pids.at(-1);
+        .filter((n) => n > 0)
+        .at(-1);
 }
 
-async function bundleSize(): Promise<string> {
+/** Bundles the relay as `wrangler deploy` would (into .tmp) and answers wrangler's size line. */
+async function bundleRelay(configFile: string): Promise<string> {
     const { stdout, stderr } = await promisify(execFile)(
         path.join(repoRoot, 'node_modules', '.bin', 'wrangler'),
-        [
-            'deploy',
-            '--dry-run',
-            '--outdir',
-            path.join(benchDir, 'dist'),
-            '--config',
-            'relay/wrangler.jsonc'
-        ],
-        { cwd: repoRoot, env: { ...process.env, WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' } }
+        ['deploy', '--dry-run', '--outdir', path.join(benchDir, 'dist'), '--config', configFile],
+        {
+            cwd: repoRoot,
+            env: {
+                ...process.env,
+                WRANGLER_SEND_METRICS: 'false',
+                NO_COLOR: '1'
+            }
+        }
     );
     const line = `${stdout}\n${stderr}`.split('\n').find((l) => l.includes('Total Upload'));
     return line?.trim() ?? 'unknown (no "Total Upload" line from wrangler)';
+}
+
+/**
+ * The Anthropic stand-in in a process of its own, so it does not share an event loop with the
+ * bench's clients: under load that sharing, not the relay, would dominate both paths.
+ */
+async function startStandInProcess(
+    paceMs: number
+): Promise<{ url: string; close: () => Promise<void> }> {
+    const port = await freePort();
+    const child = spawn(
+        path.join(repoRoot, 'node_modules', '.bin', 'tsx'),
+        [
+            path.join(repoRoot, 'scripts', 'standins', 'anthropicStandIn.ts'),
+            '--port',
+            String(port),
+            '--chunk-delay-ms',
+            String(paceMs)
+        ],
+        { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] }
+    );
+    const url = `http://${HOST}:${port}`;
+    const started = Date.now();
+    for (;;) {
+        const up = await fetch(`${url}/v1/models`).then(
+            () => true,
+            () => false
+        );
+        if (up) break;
+        if (Date.now() - started > 30_000 || child.exitCode !== null) {
+            child.kill('SIGKILL');
+            throw new Error('The Anthropic stand-in did not start.');
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    return {
+        url,
+        close: async () => {
+            if (child.exitCode !== null) return;
+            const exited = new Promise((resolve) => child.once('exit', resolve));
+            child.kill('SIGTERM');
+            await exited;
+        }
+    };
 }
 
 /** A copy of the relay's config with the rate limits raised, so the limiter is not what is measured. */
@@ -263,6 +326,10 @@ function writeBenchConfig(): string {
     const config = source
         .replace(/"main":\s*"[^"]*"/, `"main": ${JSON.stringify(relayMain)}`)
         .replace(/"\$schema":\s*"[^"]*",?/, '')
+        // Other relative paths (the alias of pdf-lib's standard fonts) are relative to relay/ too.
+        .replace(/"(\.\/[^"]+)"/g, (_match, relayPath: string) =>
+            JSON.stringify(path.relative(benchDir, path.join(repoRoot, 'relay', relayPath)))
+        )
         .replace(/"limit":\s*\d+/g, '"limit": 100000000');
     const file = path.join(benchDir, 'wrangler.jsonc');
     writeFileSync(file, config);
@@ -281,49 +348,40 @@ async function main(): Promise<void> {
     });
     const orgKey = await deriveOrgKey(masterSecret, BENCH_KEY_ID, BENCH_ORG_ID);
 
-    const anthropic = await startAnthropicStandIn({ port: 0, host: HOST });
-    const relayPort = await freePort();
-    const relayProcess = new RelayProcess();
+    const anthropic = await startStandInProcess(args.paceMs);
     const configFile = writeBenchConfig();
+    const bundle = await bundleRelay(configFile);
     const standInKey = 'bench-standin-key';
-    relayProcess.start(
-        [
-            'dev',
-            '--config',
-            path.relative(path.join(repoRoot, 'relay'), configFile),
-            '--local',
-            '--ip',
-            HOST,
-            '--port',
-            String(relayPort),
-            '--inspector-port',
-            String(await freePort()),
-            '--show-interactive-dev-session=false',
-            '--var',
-            `ANTHROPIC_BASE_URL:${anthropic.url}`,
-            '--var',
-            `ANTHROPIC_API_KEY:${standInKey}`,
-            '--var',
-            `RELAY_MASTER_KEYS:${masterKeys}`
-        ],
-        () => undefined
-    );
-    const relayUrl = `http://${HOST}:${relayPort}`;
-    try {
-        const started = Date.now();
-        for (;;) {
-            const ok = await fetch(`${relayUrl}/healthz`).then(
-                (r) => r.ok,
-                () => false
-            );
-            if (ok) break;
-            if (Date.now() - started > 60_000 || !relayProcess.running) {
-                throw new Error(
-                    `The bench relay did not start:\n${relayProcess.output.join('\n')}`
-                );
+    // The relay in workerd through Miniflare, as wrangler dev runs it but without wrangler's
+    // reload proxy in front (a hop of its own, ~3 ms here, that no deployed request takes).
+    const { workerOptions } = unstable_getMiniflareWorkerOptions(configFile);
+    let logLines = 0;
+    const relayRuntime = new Miniflare({
+        ...workerOptions,
+        name: 'resident-relay-bench',
+        modules: true,
+        scriptPath: path.join(benchDir, 'dist', 'index.js'),
+        bindings: {
+            ...workerOptions.bindings,
+            ANTHROPIC_BASE_URL: anthropic.url,
+            ANTHROPIC_API_KEY: standInKey,
+            RELAY_MASTER_KEYS: masterKeys
+        },
+        host: HOST,
+        port: 0,
+        // The relay's one line per request is counted, not printed: a terminal is not a log sink.
+        handleRuntimeStdio(stdout: NodeJS.ReadableStream, stderr: NodeJS.ReadableStream) {
+            for (const stream of [stdout, stderr]) {
+                stream.on('data', (chunk: Buffer) => {
+                    logLines += chunk.toString().split('\n').filter(Boolean).length;
+                });
             }
-            await new Promise((resolve) => setTimeout(resolve, 250));
         }
+    } as MiniflareOptions);
+    try {
+        const relayUrl = (await relayRuntime.ready).origin;
+        const health = await fetch(`${relayUrl}/healthz`);
+        if (!health.ok) throw new Error(`The bench relay answered /healthz with ${health.status}.`);
 
         // Tokens live 10 minutes; mint per user up front and renew when a phase could outlive them.
         let tokens: string[] = [];
@@ -355,19 +413,21 @@ async function main(): Promise<void> {
             headers: () => ({ 'x-api-key': standInKey })
         };
 
+        // How long one reply takes to stream at this pace: the window clients stagger their starts in.
+        const replyMs = (await streamOnce(direct)).totalMs;
         // Warm both paths (isolate start, connection pools) before anything is counted.
-        await measureAt(10, 2, direct, relay);
+        await measureAt(10, 2, direct, relay, 0);
 
         const results: ConcurrencyResult[] = [];
         for (const concurrency of args.concurrencies) {
             if (Date.now() - mintedAt > 5 * 60_000) await renewTokens();
-            results.push(await measureAt(concurrency, args.rounds, direct, relay));
+            results.push(await measureAt(concurrency, args.rounds, direct, relay, replyMs));
         }
 
-        const pid = await workerdPid(relayProcess.pid);
+        const pid = await workerdPid();
         const cpuSamples = 200;
         const cpuBefore = pid ? cpuTimeMs(pid) : undefined;
-        await measureAt(20, cpuSamples / 20, relay, relay);
+        await measureAt(20, cpuSamples / 20, relay, relay, replyMs);
         const cpuAfter = pid ? cpuTimeMs(pid) : undefined;
         // measureAt ran the relay target twice per round: 2 * cpuSamples requests.
         const cpuPerRequest =
@@ -378,9 +438,10 @@ async function main(): Promise<void> {
         if (args.soakSeconds > 0) await renewTokens();
         const soakResult =
             args.soakSeconds > 0 ? await soak(relay, 200, args.soakSeconds) : undefined;
-        const bundle = await bundleSize();
 
-        console.log('\nStreamed replies, relay vs straight to the same Anthropic stand-in (ms)\n');
+        console.log(
+            `\nStreamed replies (${args.paceMs} ms between deltas, one reply ${fmt(replyMs)} ms), relay vs straight to the same Anthropic stand-in (ms)\n`
+        );
         console.log(
             'streams | TTFB p50 direct/relay (+added, ratio) | TTFB p99 direct/relay (+added) | end p50 direct/relay | end p99 direct/relay | errors'
         );
@@ -395,7 +456,7 @@ async function main(): Promise<void> {
             );
         }
         console.log(
-            `\nworkerd CPU per relayed request: ${cpuPerRequest === undefined ? 'not measurable here' : `${cpuPerRequest.toFixed(2)} ms (process CPU delta / requests, includes wrangler's local proxy)`}`
+            `\nworkerd CPU per relayed request: ${cpuPerRequest === undefined ? 'not measurable here' : `${cpuPerRequest.toFixed(2)} ms (workerd process CPU delta / requests)`}`
         );
         if (soakResult) {
             console.log(
@@ -403,6 +464,7 @@ async function main(): Promise<void> {
             );
         }
         console.log(`Relay bundle: ${bundle}`);
+        console.log(`Relay log lines written (one per request, never printed): ${logLines}`);
         const errorsSeen = results.flatMap((r) => r.errors);
         if (errorsSeen.length) console.log(`First error: ${errorsSeen[0]}`);
         if (args.json) {
@@ -412,7 +474,7 @@ async function main(): Promise<void> {
             );
         }
     } finally {
-        await relayProcess.stop();
+        await relayRuntime.dispose();
         await anthropic.close();
     }
 }

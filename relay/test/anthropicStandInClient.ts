@@ -75,7 +75,7 @@ export async function postMessages(call: MessagesCall): Promise<Response> {
     });
 }
 
-export const MODEL = 'claude-sonnet-4-5';
+export const MODEL = 'claude-sonnet-5-5';
 
 /** A minimal valid request with one user message. */
 export function userMessage(text: string, extra: Record<string, unknown> = {}) {

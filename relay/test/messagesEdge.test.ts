@@ -90,7 +90,7 @@ describe.sequential('POST /v1/messages refuses at the edge', () => {
     it('refuses malformed JSON with 400', async () => {
         const text = marker();
         const response = await postMessages({
-            body: `{"model": "claude-sonnet-4-5", "messages": ["${text}"`
+            body: `{"model": "claude-sonnet-5-5", "messages": ["${text}"`
         });
         await expectRefusal(response, 400, 'invalid_request', /not valid JSON/);
         await expectNothingSent(text);
@@ -150,7 +150,7 @@ describe.sequential('POST /v1/messages refuses at the edge', () => {
             response,
             403,
             'policy_violation',
-            /claude-opus-4-1.*claude-sonnet-4-5/
+            /claude-opus-4-1.*claude-sonnet-5-5/
         );
         await expectNothingSent(text);
     });

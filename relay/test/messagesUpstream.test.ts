@@ -374,6 +374,29 @@ describe.sequential('what leaves the relay for the LLM', () => {
         expect(wire).not.toContain(TEST_ORG_ID);
         const userId = (sent!.body as { metadata: { user_id: string } }).metadata.user_id;
         expect(userId).toMatch(/^[0-9a-f]{32}$/);
+        // Not a plain hash of the ids, which anyone could recompute by trying Salesforce ids.
+        for (const guess of [`resident|${TEST_ORG_ID}|${TEST_USER_ID}`, TEST_USER_ID]) {
+            const digest = new Uint8Array(
+                await crypto.subtle.digest('SHA-256', new TextEncoder().encode(guess))
+            );
+            const hex = Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+            expect(hex).not.toContain(userId);
+        }
+    });
+
+    it('gives one user the same pseudonymous id on every request, and another user another', async () => {
+        const sentUserId = async (userId: string): Promise<string> => {
+            await scriptStandIn([{ reply: { content: [{ type: 'text', text: 'Hi.' }] } }]);
+            await postMessages({
+                body: userMessage('Hello'),
+                token: await testSessionToken({ userId })
+            });
+            const [sent] = await standInRequests();
+            return (sent!.body as { metadata: { user_id: string } }).metadata.user_id;
+        };
+        const first = await sentUserId(TEST_USER_ID);
+        expect(await sentUserId(TEST_USER_ID)).toBe(first);
+        expect(await sentUserId('0055g000000BobAAAA')).not.toBe(first);
     });
 
     it('masks with the custom patterns of the org policy', async () => {

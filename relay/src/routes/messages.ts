@@ -1,5 +1,6 @@
 import { Hono, type Context } from 'hono';
 import { RELAY_PATHS } from '../../../force-app/main/default/lwc/relayContract/relayContract';
+import { parseMasterKeys } from '../auth/orgKeys';
 import { requireSession } from '../auth/requireSession';
 import type { SessionClaims } from '../auth/sessionClaims';
 import { describeEgressReport, enforceEgress } from '../egress/enforceEgress';
@@ -122,11 +123,24 @@ function applyPolicy(
     return { request: outbound, headers };
 }
 
-/** A pseudonymous id for Anthropic's abuse monitoring: stable per org and user, no identity in it. */
-async function pseudonymousUserId(session: SessionClaims): Promise<string> {
-    const digest = await crypto.subtle.digest(
-        'SHA-256',
-        new TextEncoder().encode(`resident|${session.orgId}|${session.userId}`)
+/**
+ * A pseudonymous id for Anthropic's abuse monitoring: stable per org and user, no identity in it.
+ * Keyed with the relay's master secret, because Salesforce ids are guessable: a plain hash of
+ * them could be reversed by trying ids.
+ */
+async function pseudonymousUserId(session: SessionClaims, env: Env): Promise<string> {
+    const master = parseMasterKeys(env.RELAY_MASTER_KEYS).get(session.keyId)!;
+    const key = await crypto.subtle.importKey(
+        'raw',
+        new Uint8Array(master),
+        { name: 'HMAC', hash: 'SHA-256' },
+        false,
+        ['sign']
+    );
+    const digest = await crypto.subtle.sign(
+        'HMAC',
+        key,
+        new TextEncoder().encode(`resident-user|${session.orgId}|${session.userId}`)
     );
     return Array.from(new Uint8Array(digest).slice(0, 16), (b) =>
         b.toString(16).padStart(2, '0')
@@ -149,7 +163,7 @@ export const messagesRoutes = new Hono<RelayEnv>().post(
         await enforceRateLimits(c, session);
         const request = await readRequest(c);
         const { request: outbound, headers } = applyPolicy(request, session, c.env);
-        outbound.metadata = { user_id: await pseudonymousUserId(session) };
+        outbound.metadata = { user_id: await pseudonymousUserId(session, c.env) };
 
         if (!c.env.ANTHROPIC_API_KEY) {
             throw new RelayError(

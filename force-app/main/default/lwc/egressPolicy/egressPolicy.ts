@@ -48,7 +48,7 @@ export const DEFAULT_POLICY: Readonly<EgressPolicy> = Object.freeze({
     }),
     excludedFields: [],
     maxKnowledgeChunks: 5,
-    models: ['claude-sonnet-4-5'],
+    models: ['claude-sonnet-5-5'],
     zeroRetention: false,
     tokenBudget: Object.freeze({ perTask: 200_000, perUserPerDay: 1_000_000 })
 }) as Readonly<EgressPolicy>;

@@ -6,6 +6,7 @@
  */
 import maskingSample from './data/maskingSample.json';
 import credentialSample from './data/credentialSample.json';
+import heldOutSample from './data/heldOutSample.json';
 import {
     evaluateCredentials,
     evaluateMasking,
@@ -17,6 +18,8 @@ import type { CredentialSampleItem, SampleItem } from './maskingEvaluation';
 const sample = maskingSample as SampleItem[];
 const credentials = credentialSample as CredentialSampleItem[];
 const masking = evaluateMasking(sample);
+const heldOut = heldOutSample as SampleItem[];
+const heldOutMasking = evaluateMasking(heldOut);
 const credentialResult = evaluateCredentials(credentials);
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
@@ -61,6 +64,45 @@ describe('c/egressPolicy masking quality', () => {
 
     it('leaves every ordinary text exactly as written', () => {
         expect(masking.touchedOrdinaryTexts.map((t) => `${t.id} → ${t.masked}`)).toEqual([]);
+    });
+});
+
+/**
+ * The held-out sample was written by someone who never saw the detectors, and no detector was
+ * changed because of it: it measures how the masking does on text nobody tuned it for, so its bar
+ * is lower and a failure here is a finding to fix with a new development example, not by
+ * tuning on this sample.
+ */
+describe('c/egressPolicy masking quality on the held-out sample', () => {
+    it('is varied and its labels match their texts', () => {
+        expect(heldOut.length).toBeGreaterThanOrEqual(200);
+        expect(new Set(heldOut.map((item) => item.id)).size).toBe(heldOut.length);
+        expect(Object.keys(heldOutMasking.itemsByLanguage).length).toBeGreaterThanOrEqual(10);
+        const sharedIds = heldOut.filter((item) => sample.some((s) => s.id === item.id));
+        expect(sharedIds).toEqual([]);
+        const stray = heldOut.flatMap((item) =>
+            item.expected
+                .filter((e) => !item.text.includes(e.value))
+                .map((e) => `${item.id} ${e.value}`)
+        );
+        expect(stray).toEqual([]);
+    });
+
+    it('keeps precision at 95% or more and recall at 93% or more', () => {
+        const { precision, recall } = heldOutMasking.overall;
+        const failures = [
+            ...(precision >= 0.95
+                ? []
+                : [`precision ${pct(precision)}`, ...misses(heldOutMasking.falsePositives)]),
+            ...(recall >= 0.93
+                ? []
+                : [`recall ${pct(recall)}`, ...misses(heldOutMasking.falseNegatives)])
+        ];
+        expect(failures).toEqual([]);
+    });
+
+    it('leaves at least 98% of ordinary texts exactly as written', () => {
+        expect(heldOutMasking.untouchedRate).toBeGreaterThanOrEqual(0.98);
     });
 });
 
