@@ -3,7 +3,9 @@
  * package version build would, and checks nothing was lost on the way: the CLI silently drops an
  * Apex class without its -meta.xml, so every source component must appear in the generated
  * package.xml; TypeScript must never reach the output. The CLI copies most XML files without
- * parsing them, so each metadata XML file is also checked to be well-formed here.
+ * parsing them, so each metadata XML file is also checked to be well-formed here, and what permission
+ * sets, tabs and apps refer to is checked to exist (and to be allowed: no field permissions on
+ * required or master-detail fields), which only a deploy would otherwise catch.
  *
  * Run after scripts/buildComponents.ts (LWC bundles deploy the generated .js).
  * Usage: npx tsx scripts/checks/metadataConvert.ts [packageDirectory]   (default: force-app)
@@ -197,11 +199,97 @@ async function checkXmlWellFormed(packageDir: string, checks: Check[]): Promise<
     }
 }
 
+/** The first text of each `<tag>` in an XML string. */
+function tagValues(xml: string, tag: string): string[] {
+    return [...xml.matchAll(new RegExp(`<${tag}>([^<]*)</${tag}>`, 'g'))].map((m) => m[1] ?? '');
+}
+
+/**
+ * What the CLI's conversion does not look at but a deploy rejects: a permission set or app that
+ * names an object, field or tab the package does not have, and field permissions on fields that
+ * cannot carry them (required fields and master-detail fields get their access from the object).
+ */
+async function checkReferences(packageDir: string, checks: Check[]): Promise<void> {
+    const defaultDir = path.join(packageDir, 'main', 'default');
+    const objectsDir = path.join(defaultDir, 'objects');
+    const objects = new Set<string>();
+    const fields = new Map<string, string>(); // Object.Field -> why it cannot have FLS, or ''
+    for (const object of await listDir(objectsDir)) {
+        if (!object.isDirectory()) continue;
+        objects.add(object.name);
+        for (const file of await listDir(path.join(objectsDir, object.name, 'fields'))) {
+            if (!file.name.endsWith('.field-meta.xml')) continue;
+            const xml = await readFile(
+                path.join(objectsDir, object.name, 'fields', file.name),
+                'utf8'
+            );
+            const why = tagValues(xml, 'type').includes('MasterDetail')
+                ? 'a master-detail field'
+                : tagValues(xml, 'required').includes('true')
+                  ? 'a required field'
+                  : '';
+            fields.set(`${object.name}.${file.name.slice(0, -'.field-meta.xml'.length)}`, why);
+        }
+    }
+    const tabs = new Set(
+        (await listDir(path.join(defaultDir, 'tabs')))
+            .filter((f) => f.name.endsWith('.tab-meta.xml'))
+            .map((f) => f.name.slice(0, -'.tab-meta.xml'.length))
+    );
+    for (const tab of tabs) {
+        checks.push({
+            name: `tabs/${tab} is the tab of a package object`,
+            ok: objects.has(tab),
+            detail: 'a custom object tab is named after its object'
+        });
+    }
+    const isOurs = (name: string) => /__(c|mdt)$/.test(name);
+    for (const file of await listDir(path.join(defaultDir, 'permissionsets'))) {
+        if (!file.name.endsWith('.permissionset-meta.xml')) continue;
+        const xml = await readFile(path.join(defaultDir, 'permissionsets', file.name), 'utf8');
+        const where = `permissionsets/${file.name}`;
+        for (const block of xml.matchAll(/<objectPermissions>([\s\S]*?)<\/objectPermissions>/g)) {
+            const object = tagValues(block[1] ?? '', 'object')[0] ?? '';
+            if (!isOurs(object)) continue;
+            checks.push({ name: `${where}: object ${object} exists`, ok: objects.has(object) });
+        }
+        for (const block of xml.matchAll(/<fieldPermissions>([\s\S]*?)<\/fieldPermissions>/g)) {
+            const field = tagValues(block[1] ?? '', 'field')[0] ?? '';
+            if (!isOurs(field.split('.')[0] ?? '')) continue;
+            const why = fields.get(field);
+            checks.push({
+                name: `${where}: field permission on ${field}`,
+                ok: why === '',
+                detail:
+                    why === undefined
+                        ? 'no such field in the package'
+                        : `${why} cannot have field permissions; a deploy rejects them`
+            });
+        }
+        for (const block of xml.matchAll(/<tabSettings>([\s\S]*?)<\/tabSettings>/g)) {
+            const tab = tagValues(block[1] ?? '', 'tab')[0] ?? '';
+            if (isOurs(tab))
+                checks.push({ name: `${where}: tab ${tab} exists`, ok: tabs.has(tab) });
+        }
+    }
+    for (const file of await listDir(path.join(defaultDir, 'applications'))) {
+        if (!file.name.endsWith('.app-meta.xml')) continue;
+        const xml = await readFile(path.join(defaultDir, 'applications', file.name), 'utf8');
+        for (const tab of tagValues(xml, 'tabs').filter(isOurs)) {
+            checks.push({
+                name: `applications/${file.name}: tab ${tab} exists`,
+                ok: tabs.has(tab)
+            });
+        }
+    }
+}
+
 async function main(): Promise<number> {
     const packageDir = path.resolve(process.argv[2] ?? path.join(repoRoot, 'force-app'));
     const checks: Check[] = [];
     const expected = await readSource(packageDir, checks);
     await checkXmlWellFormed(packageDir, checks);
+    await checkReferences(packageDir, checks);
 
     const outDir = await mkdtemp(path.join(os.tmpdir(), 'resident-convert-'));
     try {
