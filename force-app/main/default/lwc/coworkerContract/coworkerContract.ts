@@ -391,3 +391,29 @@ export interface CoworkerSessionListener {
     /** The task was saved to the org (after each reply and each decision). */
     onSaved?(task: TaskSummary): void;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Trust settings (admin)
+// ---------------------------------------------------------------------------------------------
+
+/** `TrustSettingsController.getTrustSettings()`. */
+export interface TrustSettings {
+    policy: EgressPolicy;
+    coworkers: { name: string; label: string; active: boolean; autoApproveObjects: string[] }[];
+    /** The user may change the settings (custom permission Resident_Manage_Trust_Settings). */
+    canEdit: boolean;
+}
+
+/**
+ * `TrustSettingsController.saveTrustSettings({ settings })`, `settings` being the JSON of this.
+ * Custom metadata changes deploy asynchronously: the answer is the deployment's id, and the new
+ * values apply to the next session token once the deployment finishes.
+ */
+export interface TrustSettingsChange {
+    policy: EgressPolicy;
+    /** Coworker name → objects whose writes are auto-approved (empty: every write asks). */
+    autoApprove: Record<string, string[]>;
+}
+export interface TrustSettingsSaveResult {
+    deploymentId: string;
+}
