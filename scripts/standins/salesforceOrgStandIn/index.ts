@@ -276,6 +276,19 @@ export async function startSalesforceOrgStandIn(
             return;
         }
 
+        if (area === 'search' && method === 'GET' && !tail[0]) {
+            const sosl = query.get('q');
+            if (!sosl)
+                throw new OrgError(400, 'MALFORMED_SEARCH', 'A search string has to be specified');
+            const groups = store.search(user, sosl);
+            reply(200, {
+                searchRecords: groups.flatMap((group) =>
+                    group.records.map((r) => store.restRecord(user, r, group.paths, apiVersion))
+                )
+            });
+            return;
+        }
+
         if (area === 'sobjects' && tail[0]) {
             const [type, id] = tail as [string, string | undefined];
             const object = objectDef(type);
