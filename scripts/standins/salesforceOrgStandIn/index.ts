@@ -18,6 +18,7 @@ import { objectInfo, uiRecord } from './uiApi';
  */
 
 export * from './seedData';
+export { defaultApexDoubles, type ApexContext } from './apexDoubles';
 export { OPEN_OPPORTUNITIES_REPORT_ID, ACCOUNTS_BY_INDUSTRY_REPORT_ID } from './reports';
 export { AuraHandledError, type ApexDouble } from './apexDoubles';
 
@@ -476,7 +477,11 @@ export async function startSalesforceOrgStandIn(
             const result = await implementation(params, {
                 user,
                 store,
-                settings: { relayUrl: options.relayUrl ?? '', orgKey: options.orgKey }
+                settings: {
+                    relayUrl: options.relayUrl ?? '',
+                    orgKey: options.orgKey,
+                    apiRequests: { used: apiRequestsUsed, limit: apiRequestLimit }
+                }
             });
             sendJson(res, 200, result ?? null, cors);
         } catch (err) {

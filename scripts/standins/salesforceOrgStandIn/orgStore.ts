@@ -1,4 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import {
+    DEFAULT_POLICY,
+    type EgressPolicy
+} from '../../../force-app/main/default/lwc/egressPolicy/egressPolicy';
 import { parseSosl, searchScore, SoslSyntaxError, wordsOf } from './sosl';
 import {
     isSearchable,
@@ -169,8 +173,17 @@ const SEARCHED_TYPES = new Set<FieldDef['dataType']>([
 /** A resolved field path: the reference hops from the root object and the final field. */
 type ResolvedPath = { hops: FieldDef[]; object: ObjectDef; field: FieldDef };
 
+/**
+ * What an admin saved in the trust settings: the egress policy (custom metadata in a real org,
+ * deployed asynchronously; here applied at once) and each coworker's auto-approved objects.
+ */
+export type TrustState = { policy: EgressPolicy; autoApprove: Record<string, string[]> };
+
 export class OrgStore {
     private records = new Map<string, StoredRecord>();
+    trust: TrustState = { policy: structuredClone(DEFAULT_POLICY), autoApprove: {} };
+    /** Deployments of trust settings so far (each save answers a new deployment id). */
+    trustDeployments = 0;
     private shares: Share[] = [];
     readonly emails: SentEmail[] = [];
     private counters = new Map<string, number>();
@@ -185,6 +198,8 @@ export class OrgStore {
         this.shares = seed.shares;
         this.emails.length = 0;
         this.counters = new Map();
+        this.trust = { policy: structuredClone(DEFAULT_POLICY), autoApprove: {} };
+        this.trustDeployments = 0;
     }
 
     // ---- users and security ----

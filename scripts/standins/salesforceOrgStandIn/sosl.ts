@@ -89,13 +89,13 @@ export function parseSearchExpression(text: string): SearchExpression {
         const words = (foldText(token.value).match(/[\p{L}\p{N}*?]+/gu) ?? []).filter(
             (w) => w.replace(/[*?]/g, '') !== ''
         );
-        if (words.length === 0) continue;
+        // One-letter words are not indexed: skipped, and only a search of nothing else fails.
         if (
-            !token.quoted &&
-            words.length === 1 &&
-            (words[0] ?? '').replace(/[*?]/g, '').length < 2
+            words.length === 0 ||
+            (words.length === 1 && (words[0] ?? '').replace(/[*?]/g, '').length < 2)
         ) {
-            throw new SoslSyntaxError('search term must be longer than one character');
+            negateNext = false;
+            continue;
         }
         groups.at(-1)?.push({ words: words.map(wordPattern), negated: negateNext });
         negateNext = false;
