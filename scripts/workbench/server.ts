@@ -41,7 +41,13 @@ export const APP_PAGE_PATHS = {
 } as const;
 export type AppPageKey = keyof typeof APP_PAGE_PATHS;
 
-const staticResourcesDir = path.join(repoRoot, 'force-app', 'main', 'default', 'staticresources');
+const defaultStaticResourcesDir = path.join(
+    repoRoot,
+    'force-app',
+    'main',
+    'default',
+    'staticresources'
+);
 
 export interface WorkbenchServerOptions {
     port?: number;
@@ -50,6 +56,8 @@ export interface WorkbenchServerOptions {
     orgStandInUrl: string;
     /** The built page (scripts/workbench/build.ts output). */
     root?: string;
+    /** The package's static resources (force-app/main/default/staticresources by default). */
+    staticResourcesDir?: string;
 }
 
 export interface WorkbenchServer {
@@ -132,6 +140,9 @@ export async function startWorkbenchServer(
 ): Promise<WorkbenchServer> {
     const root = path.resolve(options.root ?? defaultOutDir);
     const indexFile = path.join(root, 'index.html');
+    const staticResourcesDir = path.resolve(
+        options.staticResourcesDir ?? defaultStaticResourcesDir
+    );
     await stat(indexFile).catch(() => {
         throw new Error(
             `The workbench is not built (${indexFile} is missing): run npx tsx scripts/workbench/build.ts`

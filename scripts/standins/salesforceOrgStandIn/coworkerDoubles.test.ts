@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type {
     ActivityEntry,
     CoworkerDefinition,
@@ -15,6 +15,7 @@ import { DEFAULT_POLICY } from '../../../force-app/main/default/lwc/egressPolicy
 import { deriveOrgKey } from '../../../relay/src/auth/orgKeys';
 import { verifySessionToken } from '../../../relay/src/auth/sessionToken';
 import { AuraHandledError, defaultApexDoubles, type ApexContext } from './apexDoubles';
+import { startSalesforceOrgStandIn, type SalesforceOrgStandIn } from './index';
 import { OrgStore } from './orgStore';
 import {
     ADA_ADMIN_ID,
@@ -28,7 +29,8 @@ import {
     SAM_SELLER_ID,
     SAM_TASK_ID,
     SAM_UPDATE_ENTRY_ID,
-    SAMPLE_ACCOUNT_ID
+    SAMPLE_ACCOUNT_ID,
+    STANDIN_USERNAMES
 } from './seedData';
 
 // The coworker's Apex doubles, called in-process as the workbench calls them over HTTP: each as
@@ -854,5 +856,57 @@ describe('TrustSettingsController and the session token', () => {
             )
         ).toMatch(/not valid JSON/);
         expect(store.trust.policy).toEqual(DEFAULT_POLICY);
+    });
+});
+
+describe('over HTTP, as the workbench calls the stand-in org', () => {
+    let org: SalesforceOrgStandIn;
+    let samToken: string;
+
+    beforeAll(async () => {
+        org = await startSalesforceOrgStandIn({ port: 0 });
+        samToken = org.sessionFor(STANDIN_USERNAMES.sam).access_token;
+    });
+    afterAll(() => org.close());
+
+    const get = async (path: string) => {
+        const res = await fetch(`${org.url}${path}`, {
+            headers: { authorization: `Bearer ${samToken}` }
+        });
+        return { status: res.status, body: (await res.json()) as unknown };
+    };
+
+    it('answers GET search?q= with searchRecords as the user', async () => {
+        const q = encodeURIComponent('FIND {Acme} IN ALL FIELDS RETURNING Account(Id, Name)');
+        const { status, body } = await get(`/services/data/v62.0/search?q=${q}`);
+        expect(status).toBe(200);
+        expect(body).toEqual({
+            searchRecords: [
+                {
+                    attributes: {
+                        type: 'Account',
+                        url: `/services/data/v62.0/sobjects/Account/${SAMPLE_ACCOUNT_ID}`
+                    },
+                    Id: SAMPLE_ACCOUNT_ID,
+                    Name: 'Acme Corporation'
+                }
+            ]
+        });
+        const bad = await get(`/services/data/v62.0/search?q=${encodeURIComponent('FIND Acme')}`);
+        expect(bad.status).toBe(400);
+        expect(bad.body).toEqual([{ errorCode: 'MALFORMED_SEARCH', message: expect.any(String) }]);
+    });
+
+    it('answers a refused Apex call as an AuraHandledException', async () => {
+        const res = await fetch(`${org.url}/__standin/apex/CoworkerTaskController/getTask`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${samToken}`, 'content-type': 'application/json' },
+            body: JSON.stringify({ taskId: ADA_TASK_ID })
+        });
+        expect(res.status).toBe(400);
+        expect(await res.json()).toMatchObject({
+            exceptionType: 'System.AuraHandledException',
+            message: expect.stringMatching(/does not exist/)
+        });
     });
 });
