@@ -19,7 +19,7 @@ import {
 } from './standins/salesforceOrgStandIn/index';
 import { ORG_ID as STANDIN_ORG_ID } from './standins/salesforceOrgStandIn/seedData';
 import { buildWorkbench, type WorkbenchBuildResult } from './workbench/build';
-import { startWorkbenchServer, type WorkbenchServer } from './workbench/server';
+import { startWorkbenchServer, type AppPageKey, type WorkbenchServer } from './workbench/server';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const relayDir = path.join(repoRoot, 'relay');
@@ -48,6 +48,8 @@ export interface WorkbenchStack {
     urls: {
         workbench: string;
         recordPage: string;
+        /** Home and the app pages (activity-log, knowledge, trust-settings). */
+        appPages: Record<AppPageKey, string>;
         relay: string;
         orgStandIn: string;
         anthropicStandIn: string;
@@ -286,6 +288,7 @@ export async function startWorkbenchStack(
             urls: {
                 workbench: workbench.url,
                 recordPage: workbench.recordPageUrl,
+                appPages: workbench.appPageUrls,
                 relay: relayUrl,
                 orgStandIn: org.url,
                 anthropicStandIn: anthropic.url
@@ -320,6 +323,10 @@ Resident local workbench (stand-in org and stand-in model are test doubles, not 
 
   Record page (Ada Admin)   ${stack.urls.recordPage}
   Same page as Sam Seller   ${stack.urls.recordPage}?user=sam
+  Home page                 ${stack.urls.appPages.home}
+  Activity log              ${stack.urls.appPages['activity-log']}
+  Knowledge                 ${stack.urls.appPages.knowledge}
+  Trust settings            ${stack.urls.appPages['trust-settings']}
   Relay (wrangler dev)      ${stack.urls.relay}/healthz
   Salesforce org stand-in   ${stack.urls.orgStandIn}
   Anthropic stand-in        ${stack.urls.anthropicStandIn}${stack.usesRealAnthropicApi ? '  (not used: relay/.dev.vars has ANTHROPIC_API_KEY, the relay talks to the real API)' : ''}

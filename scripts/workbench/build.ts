@@ -40,6 +40,8 @@ const sldsAssetsDir = path.join(
 
 /** Platform modules the stand-in org answers, by the name components import them with. */
 const STAND_IN_ORG_MODULES: Record<string, string> = {
+    'lightning/platformResourceLoader': 'platformResourceLoader.ts',
+    'lightning/platformShowToastEvent': 'platformShowToastEvent.ts',
     'lightning/uiRecordApi': 'uiRecordApi.ts',
     'lightning/uiObjectInfoApi': 'uiObjectInfoApi.ts',
     'lightning/uiRelatedListApi': 'uiRelatedListApi.ts',
@@ -47,6 +49,43 @@ const STAND_IN_ORG_MODULES: Record<string, string> = {
 };
 
 export const VIRTUAL = '\0workbench:';
+
+/**
+ * The Resident components the pages place (tag → component folder). Each is optional at build
+ * time: the lead merges the branches that add them, and until then the page shows a note.
+ */
+export const PAGE_COMPONENTS: Record<string, string> = {
+    'c-coworker-panel': 'coworkerPanel',
+    'c-activity-log': 'activityLog',
+    'c-knowledge-manager': 'knowledgeManager',
+    'c-trust-settings': 'trustSettings'
+};
+
+/** Where static resources are served, as `/resource/<timestamp>/<name>` is on the platform. */
+export const STATIC_RESOURCE_PREFIX = '/resource/1700000000000/';
+
+const pageComponentsModule = path.join(pageDir, 'pageComponents.ts');
+
+/** The source of page/pageComponents.ts for the components that exist (`c/<name>` resolvable). */
+export function pageComponentsSource(present: Set<string>): string {
+    const imports: string[] = [];
+    const found: string[] = [];
+    const missing: Record<string, string> = {};
+    for (const [tag, folder] of Object.entries(PAGE_COMPONENTS)) {
+        if (present.has(folder)) {
+            const name = `Component${imports.length}`;
+            imports.push(`import ${name} from ${JSON.stringify(`c/${folder}`)};`);
+            found.push(`${JSON.stringify(tag)}: ${name}`);
+        } else {
+            missing[tag] = folder;
+        }
+    }
+    return (
+        `${imports.join('\n')}\n` +
+        `export const pageComponents = { ${found.join(', ')} };\n` +
+        `export const missingComponents = ${JSON.stringify(missing)};\n`
+    );
+}
 
 export interface WorkbenchBuildResult {
     outDir: string;
@@ -56,7 +95,10 @@ export interface WorkbenchBuildResult {
 }
 
 /** Resolves the platform's module names to the stand-in org and strips the workbench's TypeScript. */
-export function standInOrgModules(labels: Map<string, string>): Plugin {
+export function standInOrgModules(
+    labels: Map<string, string>,
+    presentComponents: Set<string> = new Set()
+): Plugin {
     const apexModule = path.join(standInOrgModulesDir, 'apex.ts');
     return {
         name: 'resident-stand-in-org-modules',
@@ -69,6 +111,7 @@ export function standInOrgModules(labels: Map<string, string>): Plugin {
                 source === '@salesforce/apex' ||
                 source.startsWith('@salesforce/apex/') ||
                 source.startsWith('@salesforce/schema/') ||
+                source.startsWith('@salesforce/resourceUrl/') ||
                 source.startsWith('@salesforce/label/c.')
             ) {
                 return VIRTUAL + source;
@@ -79,6 +122,9 @@ export function standInOrgModules(labels: Map<string, string>): Plugin {
             return null;
         },
         load(id) {
+            if (id === pageComponentsModule) {
+                return pageComponentsSource(presentComponents);
+            }
             if (!id.startsWith(VIRTUAL)) {
                 return null;
             }
@@ -105,6 +151,13 @@ export function standInOrgModules(labels: Map<string, string>): Plugin {
                     : { objectApiName };
                 return `export default ${JSON.stringify(value)};`;
             }
+            if (source.startsWith('@salesforce/resourceUrl/')) {
+                const resource = source.slice('@salesforce/resourceUrl/'.length);
+                if (!/^\w+$/.test(resource)) {
+                    this.error(`${source}: a static resource name has letters, digits and _ only`);
+                }
+                return `export default ${JSON.stringify(STATIC_RESOURCE_PREFIX + resource)};`;
+            }
             const name = source.slice('@salesforce/label/c.'.length);
             const text = labels.get(name);
             if (text === undefined) {
@@ -116,7 +169,11 @@ export function standInOrgModules(labels: Map<string, string>): Plugin {
             return `export default ${JSON.stringify(text)};`;
         },
         async transform(code, id) {
-            if (!id.endsWith('.ts') || !id.startsWith(workbenchDir)) {
+            if (
+                !id.endsWith('.ts') ||
+                !id.startsWith(workbenchDir) ||
+                id === pageComponentsModule
+            ) {
                 return null;
             }
             const result = await transformAsync(code, {
@@ -195,10 +252,12 @@ export async function buildWorkbench(
     const mode = options.mode ?? 'production';
     await buildComponents();
     const labels = await readCustomLabels(labelsFile);
+    const aliases = await componentAliases();
+    const present = new Set(aliases.map((alias) => alias.name.slice('c/'.length)));
     const bundle = await rollup({
         input: path.join(pageDir, 'main.ts'),
         plugins: [
-            standInOrgModules(labels),
+            standInOrgModules(labels, present),
             replace({
                 preventAssignment: true,
                 values: {
@@ -210,7 +269,7 @@ export async function buildWorkbench(
                 rootDir: path.join(pageDir, 'lwc'),
                 enableDynamicComponents: true,
                 modules: [
-                    ...(await componentAliases()),
+                    ...aliases,
                     { dir: path.join(pageDir, 'lwc') },
                     { npm: 'lightning-base-components' }
                 ]

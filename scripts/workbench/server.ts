@@ -6,7 +6,7 @@
  *        SALESFORCE_STANDIN_URL, default http://127.0.0.1:8789; serves .tmp/workbench)
  */
 import { createReadStream } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import {
     createServer,
     request as httpRequest,
@@ -18,7 +18,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createGzip } from 'node:zlib';
 import { SAMPLE_ACCOUNT_ID, STANDIN_USERNAMES } from '../standins/salesforceOrgStandIn/seedData';
-import { defaultOutDir } from './build';
+import { defaultOutDir, repoRoot, STATIC_RESOURCE_PREFIX } from './build';
 
 /** The users the page can be viewed as, keyed by the `?user=` value the switcher sets. */
 export const WORKBENCH_USERS = {
@@ -32,6 +32,23 @@ export function recordPagePath(objectApiName: string, recordId: string): string 
     return `/lightning/r/${objectApiName}/${recordId}/view`;
 }
 
+/** The Home page and the app pages (Lightning tabs), by the `data-page` key main.ts mounts. */
+export const APP_PAGE_PATHS = {
+    home: '/lightning/page/home',
+    'activity-log': '/lightning/n/Resident_Activity_Log',
+    knowledge: '/lightning/n/Resident_Knowledge',
+    'trust-settings': '/lightning/n/Resident_Trust_Settings'
+} as const;
+export type AppPageKey = keyof typeof APP_PAGE_PATHS;
+
+const defaultStaticResourcesDir = path.join(
+    repoRoot,
+    'force-app',
+    'main',
+    'default',
+    'staticresources'
+);
+
 export interface WorkbenchServerOptions {
     port?: number;
     host?: '127.0.0.1';
@@ -39,12 +56,16 @@ export interface WorkbenchServerOptions {
     orgStandInUrl: string;
     /** The built page (scripts/workbench/build.ts output). */
     root?: string;
+    /** The package's static resources (force-app/main/default/staticresources by default). */
+    staticResourcesDir?: string;
 }
 
 export interface WorkbenchServer {
     url: string;
     /** The sample Account's record page. */
     recordPageUrl: string;
+    /** The Home page and the app pages, by key. */
+    appPageUrls: Record<AppPageKey, string>;
     close(): Promise<void>;
 }
 
@@ -119,17 +140,29 @@ export async function startWorkbenchServer(
 ): Promise<WorkbenchServer> {
     const root = path.resolve(options.root ?? defaultOutDir);
     const indexFile = path.join(root, 'index.html');
+    const staticResourcesDir = path.resolve(
+        options.staticResourcesDir ?? defaultStaticResourcesDir
+    );
     await stat(indexFile).catch(() => {
         throw new Error(
             `The workbench is not built (${indexFile} is missing): run npx tsx scripts/workbench/build.ts`
         );
     });
 
-    async function servePage(res: ServerResponse, recordId: string, url: URL): Promise<void> {
+    async function servePage(
+        res: ServerResponse,
+        page: { key: 'record'; recordId: string } | { key: AppPageKey },
+        url: URL
+    ): Promise<void> {
         const requested = url.searchParams.get('user') ?? 'ada';
         const userKey: WorkbenchUserKey = requested === 'sam' ? 'sam' : 'ada';
+        // Both values are matched by the routes below (a key, an id of letters and digits).
+        const attributes =
+            page.key === 'record'
+                ? `data-page="record" data-record-id="${page.recordId}"`
+                : `data-page="${page.key}"`;
         const html = (await readFile(indexFile, 'utf8'))
-            .replace('<html lang="en">', `<html lang="en" data-record-id="${recordId}">`)
+            .replace('<html lang="en">', `<html lang="en" ${attributes}>`)
             .replace('<!--workbench-session-->', await openSession(options.orgStandInUrl, userKey));
         res.writeHead(200, {
             'content-type': CONTENT_TYPES['.html'] ?? 'text/html',
@@ -138,9 +171,41 @@ export async function startWorkbenchServer(
         res.end(html);
     }
 
-    async function serveFile(req: IncomingMessage, res: ServerResponse, pathname: string) {
-        const file = path.resolve(root, '.' + decodeURIComponent(pathname));
-        if (!file.startsWith(root + path.sep)) {
+    /**
+     * `/resource/<timestamp>/<name>[/<path>]`: a static resource of the package, as the platform
+     * serves it: a folder resource (source format) serves the file at <path>; a single-file
+     * resource (`<name>.<ext>` with its -meta.xml) serves that file.
+     */
+    async function serveStaticResource(req: IncomingMessage, res: ServerResponse, rest: string) {
+        const [name = '', ...inner] = rest.split('/');
+        if (!/^\w+$/.test(name)) {
+            sendText(res, 404, 'Not found');
+            return;
+        }
+        const folder = path.join(staticResourcesDir, name);
+        if ((await stat(folder).catch(() => undefined))?.isDirectory()) {
+            await serveFile(req, res, '/' + inner.join('/'), folder);
+            return;
+        }
+        const entries = await readdir(staticResourcesDir).catch(() => [] as string[]);
+        const file = entries.find(
+            (entry) => entry.startsWith(`${name}.`) && !entry.endsWith('-meta.xml')
+        );
+        if (!file || inner.length > 0) {
+            sendText(res, 404, 'Not found');
+            return;
+        }
+        await serveFile(req, res, '/' + file, staticResourcesDir);
+    }
+
+    async function serveFile(
+        req: IncomingMessage,
+        res: ServerResponse,
+        pathname: string,
+        base: string = root
+    ) {
+        const file = path.resolve(base, '.' + decodeURIComponent(pathname));
+        if (!file.startsWith(base + path.sep)) {
             sendText(res, 403, 'Forbidden');
             return;
         }
@@ -181,17 +246,24 @@ export async function startWorkbenchServer(
             return;
         }
         const recordPage = /^\/lightning\/r\/(\w+)\/(\w{15,18})\/view$/.exec(pathname);
-        const handled = recordPage
-            ? servePage(res, recordPage[2] ?? '', url)
-            : pathname === '/'
-              ? Promise.resolve(
-                    void res
-                        .writeHead(302, {
-                            location: recordPagePath('Account', SAMPLE_ACCOUNT_ID) + url.search
-                        })
-                        .end()
-                )
-              : serveFile(req, res, pathname);
+        const appPage = (Object.keys(APP_PAGE_PATHS) as AppPageKey[]).find(
+            (key) => APP_PAGE_PATHS[key] === pathname
+        );
+        let handled: Promise<void>;
+        if (recordPage) {
+            handled = servePage(res, { key: 'record', recordId: recordPage[2] ?? '' }, url);
+        } else if (appPage) {
+            handled = servePage(res, { key: appPage }, url);
+        } else if (pathname.startsWith(STATIC_RESOURCE_PREFIX)) {
+            handled = serveStaticResource(req, res, pathname.slice(STATIC_RESOURCE_PREFIX.length));
+        } else if (pathname === '/') {
+            res.writeHead(302, {
+                location: recordPagePath('Account', SAMPLE_ACCOUNT_ID) + url.search
+            }).end();
+            handled = Promise.resolve();
+        } else {
+            handled = serveFile(req, res, pathname);
+        }
         handled.catch((error: unknown) => {
             if (!res.headersSent) {
                 sendText(res, 502, `Workbench: ${(error as Error).message}`);
@@ -209,6 +281,9 @@ export async function startWorkbenchServer(
     return {
         url,
         recordPageUrl: url + recordPagePath('Account', SAMPLE_ACCOUNT_ID),
+        appPageUrls: Object.fromEntries(
+            Object.entries(APP_PAGE_PATHS).map(([key, pagePath]) => [key, url + pagePath])
+        ) as Record<AppPageKey, string>,
         close: () =>
             new Promise<void>((resolve) => {
                 server.closeAllConnections();
@@ -223,6 +298,9 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
         orgStandInUrl: process.env.SALESFORCE_STANDIN_URL ?? 'http://127.0.0.1:8789'
     });
     console.log(`Workbench (test doubles, not Salesforce): ${server.recordPageUrl}`);
+    for (const [key, pageUrl] of Object.entries(server.appPageUrls)) {
+        console.log(`  ${key.padEnd(15)} ${pageUrl}`);
+    }
     const stop = (): void => void server.close().then(() => process.exit(0));
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);

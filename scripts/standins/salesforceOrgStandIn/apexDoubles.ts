@@ -1,22 +1,28 @@
-import { DEFAULT_POLICY } from '../../../force-app/main/default/lwc/egressPolicy/egressPolicy';
 import type { RelayScope } from '../../../force-app/main/default/lwc/relayContract/relayContract';
 import { mintSessionToken } from '../../../relay/src/auth/sessionToken';
-import type { OrgStore, OrgUser } from './orgStore';
+import { listActivity, logActivity, tokensUsed } from './apex/activity';
+import { getCoworker } from './apex/coworker';
+import { runQuery, searchRecords } from './apex/data';
+import { saveFeedback } from './apex/feedback';
+import {
+    deleteDocument,
+    findChunks,
+    listDocuments,
+    saveDocument,
+    setDocumentActive
+} from './apex/knowledge';
+import { getOrgHealth } from './apex/orgHealth';
+import { AuraHandledError, optionalId, type ApexContext, type ApexDouble } from './apex/support';
+import { createTask, getTask, listTasks, saveTask } from './apex/tasks';
+import { getTrustSettings, saveTrustSettings } from './apex/trustSettings';
 import { ORG_ID } from './seedData';
 
 // Test doubles of the package's @AuraEnabled Apex, called by the workbench as
-// `POST /__standin/apex/<ClassName>/<methodName>`. Each runs as the calling user.
+// `POST /__standin/apex/<ClassName>/<methodName>`. Each runs as the calling user, with the same
+// method names, parameter names and answer shapes as the contract (c/coworkerContract), and does
+// its reads and writes through the store, which enforces sharing, CRUD and FLS as user mode does.
 
-export type ApexContext = {
-    user: OrgUser;
-    store: OrgStore;
-    /** The stand-in's start options the doubles may read. */
-    settings: { relayUrl: string; orgKey?: string };
-};
-export type ApexDouble = (params: Record<string, unknown>, context: ApexContext) => unknown;
-
-/** Thrown by a double to answer like an AuraHandledException. */
-export class AuraHandledError extends Error {}
+export { AuraHandledError, type ApexContext, type ApexDouble } from './apex/support';
 
 /** Lifetime of the tokens the real SessionTokenMinter mints (600 s). */
 const SESSION_LIFETIME_SECONDS = 600;
@@ -26,11 +32,14 @@ const SCOPES: readonly RelayScope[] = ['llm', 'pdf'];
  * Mirrors RelayConnectionController.getRelaySession: validates the scopes, refuses when no relay or
  * no org key is configured (with the messages of the real Custom Labels' intent), and mints a real
  * session token for the calling user with the org's key, so the relay verifies it as in production.
+ * The token carries the policy an admin last saved and the budgets left after the user's Model call
+ * entries of today and the task's recorded usage.
  */
 async function getRelaySession(
     params: Record<string, unknown>,
-    { user, settings }: ApexContext
+    context: ApexContext
 ): Promise<{ relayUrl: string; token: string; expiresAt: number }> {
+    const { user, settings, store } = context;
     const scopes = params.scopes;
     if (
         !Array.isArray(scopes) ||
@@ -43,18 +52,20 @@ async function getRelaySession(
     if (!settings.orgKey) {
         throw new AuraHandledError('This org is not connected to the Resident relay yet.');
     }
+    const taskId = optionalId(params, 'taskId', 'The task') ?? undefined;
+    const policy = structuredClone(store.trust.policy);
+    const used = tokensUsed(context, taskId ?? null);
     const now = new Date();
-    const taskId = typeof params.taskId === 'string' && params.taskId ? params.taskId : undefined;
     const token = await mintSessionToken(
         settings.orgKey,
         {
             orgId: ORG_ID,
             userId: user.id,
             scopes,
-            policy: structuredClone(DEFAULT_POLICY),
+            policy,
             budget: {
-                userDayRemaining: DEFAULT_POLICY.tokenBudget.perUserPerDay,
-                taskRemaining: DEFAULT_POLICY.tokenBudget.perTask
+                userDayRemaining: Math.max(0, policy.tokenBudget.perUserPerDay - used.today),
+                taskRemaining: Math.max(0, policy.tokenBudget.perTask - used.task)
             },
             taskId,
             lifetimeSeconds: SESSION_LIFETIME_SECONDS
@@ -78,6 +89,24 @@ export function defaultApexDoubles(): Map<string, ApexDouble> {
                 keyConfigured: Boolean(settings.orgKey)
             })
         ],
-        ['RelayConnectionController.getRelaySession', getRelaySession]
+        ['RelayConnectionController.getRelaySession', getRelaySession],
+        ['CoworkerController.getCoworker', getCoworker],
+        ['CoworkerTaskController.listTasks', listTasks],
+        ['CoworkerTaskController.getTask', getTask],
+        ['CoworkerTaskController.createTask', createTask],
+        ['CoworkerTaskController.saveTask', saveTask],
+        ['CoworkerDataController.runQuery', runQuery],
+        ['CoworkerDataController.searchRecords', searchRecords],
+        ['KnowledgeController.findChunks', findChunks],
+        ['KnowledgeController.listDocuments', listDocuments],
+        ['KnowledgeController.saveDocument', saveDocument],
+        ['KnowledgeController.deleteDocument', deleteDocument],
+        ['KnowledgeController.setDocumentActive', setDocumentActive],
+        ['ActivityLogController.logActivity', logActivity],
+        ['ActivityLogController.listActivity', listActivity],
+        ['FeedbackController.saveFeedback', saveFeedback],
+        ['OrgHealthController.getOrgHealth', getOrgHealth],
+        ['TrustSettingsController.getTrustSettings', getTrustSettings],
+        ['TrustSettingsController.saveTrustSettings', saveTrustSettings]
     ]);
 }

@@ -18,6 +18,7 @@ import { objectInfo, uiRecord } from './uiApi';
  */
 
 export * from './seedData';
+export { defaultApexDoubles, type ApexContext } from './apexDoubles';
 export { OPEN_OPPORTUNITIES_REPORT_ID, ACCOUNTS_BY_INDUSTRY_REPORT_ID } from './reports';
 export { AuraHandledError, type ApexDouble } from './apexDoubles';
 
@@ -276,6 +277,19 @@ export async function startSalesforceOrgStandIn(
             return;
         }
 
+        if (area === 'search' && method === 'GET' && !tail[0]) {
+            const sosl = query.get('q');
+            if (!sosl)
+                throw new OrgError(400, 'MALFORMED_SEARCH', 'A search string has to be specified');
+            const groups = store.search(user, sosl);
+            reply(200, {
+                searchRecords: groups.flatMap((group) =>
+                    group.records.map((r) => store.restRecord(user, r, group.paths, apiVersion))
+                )
+            });
+            return;
+        }
+
         if (area === 'sobjects' && tail[0]) {
             const [type, id] = tail as [string, string | undefined];
             const object = objectDef(type);
@@ -463,7 +477,11 @@ export async function startSalesforceOrgStandIn(
             const result = await implementation(params, {
                 user,
                 store,
-                settings: { relayUrl: options.relayUrl ?? '', orgKey: options.orgKey }
+                settings: {
+                    relayUrl: options.relayUrl ?? '',
+                    orgKey: options.orgKey,
+                    apiRequests: { used: apiRequestsUsed, limit: apiRequestLimit }
+                }
             });
             sendJson(res, 200, result ?? null, cors);
         } catch (err) {

@@ -1,7 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import {
+    DEFAULT_POLICY,
+    type EgressPolicy
+} from '../../../force-app/main/default/lwc/egressPolicy/egressPolicy';
+import { parseSosl, searchScore, SoslSyntaxError, wordsOf } from './sosl';
+import {
+    isSearchable,
     fieldByRelationship,
     fieldDef,
+    masterField,
     objectDef,
     objectForId,
     type FieldDef,
@@ -23,7 +30,8 @@ import {
     parseSoql,
     sortRecords,
     SoqlSyntaxError,
-    type Literal
+    type Literal,
+    type SoqlQuery
 } from './soql';
 
 /** An error the REST layer answers as Salesforce's `[{"message","errorCode"}]` body. */
@@ -38,7 +46,15 @@ export class OrgError extends Error {
     }
 }
 
-type ObjectPermissions = { read: boolean; create: boolean; edit: boolean };
+type ObjectPermissions = {
+    read: boolean;
+    create: boolean;
+    edit: boolean;
+    delete?: boolean;
+    /** View All / Modify All on the object; unset: the profile's `seesEverything`. */
+    viewAll?: boolean;
+    modifyAll?: boolean;
+};
 type Profile = {
     name: string;
     seesEverything: boolean;
@@ -47,10 +63,34 @@ type Profile = {
     hiddenFields: Set<string>;
     /** `Object.Field` names this profile can read but not edit. */
     readOnlyFields: Set<string>;
+    /** The package's permission set the profile's user holds, and its custom permissions. */
+    permissionSet: 'Resident_Admin' | 'Resident_User';
+    customPermissions: Set<string>;
 };
 
 const ALL: ObjectPermissions = { read: true, create: true, edit: true };
 const READ_ONLY: ObjectPermissions = { read: true, create: false, edit: false };
+/** Create and read, never edit or delete: the activity log and feedback are append-only. */
+const APPEND_ONLY: ObjectPermissions = { read: true, create: true, edit: false, delete: false };
+
+// The package's objects as the permission sets grant them (docs/DATA_MODEL.md): Ada holds
+// Resident Admin, Sam holds Resident User.
+const RESIDENT_ADMIN_OBJECTS: Record<string, ObjectPermissions> = {
+    // View All without Modify All: an admin reads a conversation for support, never rewrites it.
+    Resident_Task__c: { ...ALL, delete: true, viewAll: true, modifyAll: false },
+    Resident_Activity__c: { ...APPEND_ONLY, viewAll: true, modifyAll: false },
+    Resident_Knowledge_Document__c: { ...ALL, delete: true, viewAll: true, modifyAll: true },
+    Resident_Knowledge_Chunk__c: { ...ALL, delete: true, viewAll: true, modifyAll: true },
+    Resident_Feedback__c: { ...APPEND_ONLY, viewAll: true, modifyAll: false }
+};
+const RESIDENT_USER_OBJECTS: Record<string, ObjectPermissions> = {
+    Resident_Task__c: { ...ALL, delete: true, viewAll: false, modifyAll: false },
+    Resident_Activity__c: { ...APPEND_ONLY, viewAll: false, modifyAll: false },
+    Resident_Knowledge_Document__c: { ...READ_ONLY, viewAll: false, modifyAll: false },
+    Resident_Knowledge_Chunk__c: { ...READ_ONLY, viewAll: false, modifyAll: false },
+    Resident_Feedback__c: { ...APPEND_ONLY, viewAll: false, modifyAll: false }
+};
+
 const PROFILES: Record<string, Profile> = {
     'System Administrator': {
         name: 'System Administrator',
@@ -63,10 +103,17 @@ const PROFILES: Record<string, Profile> = {
             Case: ALL,
             ContentVersion: ALL,
             ContentDocument: ALL,
-            ContentDocumentLink: ALL
+            ContentDocumentLink: ALL,
+            ...RESIDENT_ADMIN_OBJECTS
         },
         hiddenFields: new Set(),
-        readOnlyFields: new Set()
+        readOnlyFields: new Set(),
+        permissionSet: 'Resident_Admin',
+        customPermissions: new Set([
+            'Resident_Manage_Relay_Connection',
+            'Resident_Org_Health',
+            'Resident_Manage_Trust_Settings'
+        ])
     },
     'Standard User': {
         name: 'Standard User',
@@ -79,10 +126,13 @@ const PROFILES: Record<string, Profile> = {
             Case: ALL,
             ContentVersion: ALL,
             ContentDocument: ALL,
-            ContentDocumentLink: ALL
+            ContentDocumentLink: ALL,
+            ...RESIDENT_USER_OBJECTS
         },
         hiddenFields: new Set(['Account.AnnualRevenue', 'Opportunity.Amount']),
-        readOnlyFields: new Set(['Account.Rating'])
+        readOnlyFields: new Set(['Account.Rating']),
+        permissionSet: 'Resident_User',
+        customPermissions: new Set()
     }
 };
 
@@ -111,11 +161,29 @@ function noSuchColumn(field: string, object: string): OrgError {
     );
 }
 
+/** The field types SOSL's IN ALL FIELDS searches. */
+const SEARCHED_TYPES = new Set<FieldDef['dataType']>([
+    'String',
+    'TextArea',
+    'Email',
+    'Phone',
+    'Url'
+]);
+
 /** A resolved field path: the reference hops from the root object and the final field. */
 type ResolvedPath = { hops: FieldDef[]; object: ObjectDef; field: FieldDef };
 
+/**
+ * What an admin saved in the trust settings: the egress policy (custom metadata in a real org,
+ * deployed asynchronously; here applied at once) and each coworker's auto-approved objects.
+ */
+export type TrustState = { policy: EgressPolicy; autoApprove: Record<string, string[]> };
+
 export class OrgStore {
     private records = new Map<string, StoredRecord>();
+    trust: TrustState = { policy: structuredClone(DEFAULT_POLICY), autoApprove: {} };
+    /** Deployments of trust settings so far (each save answers a new deployment id). */
+    trustDeployments = 0;
     private shares: Share[] = [];
     readonly emails: SentEmail[] = [];
     private counters = new Map<string, number>();
@@ -130,6 +198,8 @@ export class OrgStore {
         this.shares = seed.shares;
         this.emails.length = 0;
         this.counters = new Map();
+        this.trust = { policy: structuredClone(DEFAULT_POLICY), autoApprove: {} };
+        this.trustDeployments = 0;
     }
 
     // ---- users and security ----
@@ -165,6 +235,20 @@ export class OrgStore {
         return user.profile.objects[object] ?? { read: false, create: false, edit: false };
     }
 
+    private viewAll(user: OrgUser, object: string): boolean {
+        const perms = this.objectPermissions(user, object);
+        return perms.read && (perms.viewAll ?? perms.modifyAll ?? user.profile.seesEverything);
+    }
+
+    private modifyAll(user: OrgUser, object: string): boolean {
+        const perms = this.objectPermissions(user, object);
+        return perms.edit && (perms.modifyAll ?? user.profile.seesEverything);
+    }
+
+    hasCustomPermission(user: OrgUser, name: string): boolean {
+        return user.profile.customPermissions.has(name);
+    }
+
     canReadField(user: OrgUser, object: string, field: string): boolean {
         return !user.profile.hiddenFields.has(`${object}.${field}`);
     }
@@ -182,8 +266,10 @@ export class OrgStore {
     /** Owner-based plus explicit sharing; Contacts follow their Account; files follow their links. */
     canReadRecord(user: OrgUser, record: StoredRecord): boolean {
         if (!this.objectPermissions(user, record.type).read) return false;
-        if (user.profile.seesEverything || record.type === 'User') return true;
+        if (this.viewAll(user, record.type) || record.type === 'User') return true;
         const f = record.fields;
+        const object = objectDef(record.type);
+        if (object?.sharingModel) return this.sharedByModel(user, object, record, 'read');
         if (f.OwnerId === user.id || this.shareFor(user, f.Id)) return true;
         const parentId = typeof f.AccountId === 'string' ? f.AccountId : undefined;
         if (record.type === 'Contact' && parentId) return this.canReadId(user, parentId);
@@ -212,14 +298,42 @@ export class OrgStore {
 
     canEditRecord(user: OrgUser, record: StoredRecord): boolean {
         if (!this.objectPermissions(user, record.type).edit) return false;
-        if (user.profile.seesEverything) return true;
+        if (this.modifyAll(user, record.type)) return true;
         const f = record.fields;
+        const object = objectDef(record.type);
+        if (object?.sharingModel) return this.sharedByModel(user, object, record, 'edit');
         if (f.OwnerId === user.id || this.shareFor(user, f.Id)?.access === 'Edit') return true;
         if (record.type === 'Contact' && typeof f.AccountId === 'string') {
             const account = this.records.get(f.AccountId);
             return account !== undefined && this.canEditRecord(user, account);
         }
         return false;
+    }
+
+    /**
+     * The package's objects follow their metadata's org-wide default: Private (owner and explicit
+     * shares), Public Read Only (everyone reads, owner edits), Controlled by Parent (the master).
+     */
+    private sharedByModel(
+        user: OrgUser,
+        object: ObjectDef,
+        record: StoredRecord,
+        access: 'read' | 'edit'
+    ): boolean {
+        const f = record.fields;
+        if (object.sharingModel === 'ControlledByParent') {
+            const master = masterField(object);
+            const parentId = master ? f[master.apiName] : undefined;
+            const parent = typeof parentId === 'string' ? this.records.get(parentId) : undefined;
+            if (!parent) return false;
+            return access === 'read'
+                ? this.canReadRecord(user, parent)
+                : this.canEditRecord(user, parent);
+        }
+        if (f.OwnerId === user.id) return true;
+        const share = this.shareFor(user, f.Id);
+        if (access === 'edit') return share?.access === 'Edit';
+        return object.sharingModel === 'Read' || share !== undefined;
     }
 
     // ---- reading ----
@@ -290,6 +404,17 @@ export class OrgStore {
         return target ? (target.fields[path.field.apiName] ?? null) : null;
     }
 
+    /** A record as `{ Id, Name, 'Owner.Name' }`: readable paths only, no `attributes` (Apex's flattened rows). */
+    flatRecord(user: OrgUser, record: StoredRecord, paths: string[]): Record<string, unknown> {
+        const root = objectDef(record.type);
+        if (!root) return {};
+        const out: Record<string, unknown> = {};
+        for (const path of paths) {
+            out[path] = this.valueAt(user, record, this.resolvePath(user, root, path));
+        }
+        return out;
+    }
+
     /** The REST API's JSON for a record: readable fields only, parents as nested objects. */
     restRecord(
         user: OrgUser,
@@ -356,6 +481,19 @@ export class OrgStore {
                 throw new OrgError(400, 'MALFORMED_QUERY', err.message);
             throw err;
         }
+        return this.runParsed(user, parsed);
+    }
+
+    /**
+     * Runs a parsed query as the user. `keep` narrows the rows before ORDER BY and LIMIT (SOSL's
+     * text match) and `rank` orders them when the query has no ORDER BY (SOSL's relevance).
+     */
+    runParsed(
+        user: OrgUser,
+        parsed: SoqlQuery,
+        keep?: (record: StoredRecord) => boolean,
+        rank?: (record: StoredRecord) => number
+    ): { records: StoredRecord[]; paths: string[]; countOnly: boolean } {
         const object = objectDef(parsed.from);
         if (!object || !this.objectPermissions(user, object.apiName).read) {
             throw new OrgError(
@@ -379,6 +517,19 @@ export class OrgStore {
             const where = parsed.where;
             rows = rows.filter((r) => matches(where, (p) => valueOf(r, p)));
         }
+        if (keep) rows = rows.filter(keep);
+        if (rank && parsed.orderBy.length === 0) {
+            const scores = new Map(rows.map((r) => [r, rank(r)]));
+            rows = [...rows].sort((a, b) => (scores.get(b) ?? 0) - (scores.get(a) ?? 0));
+            return {
+                records: rows.slice(
+                    parsed.offset ?? 0,
+                    parsed.limit !== undefined ? (parsed.offset ?? 0) + parsed.limit : undefined
+                ),
+                paths: parsed.fields,
+                countOnly: parsed.count
+            };
+        }
         rows = sortRecords(
             rows,
             parsed.orderBy.length
@@ -391,6 +542,68 @@ export class OrgStore {
             parsed.limit !== undefined ? (parsed.offset ?? 0) + parsed.limit : undefined
         );
         return { records: rows, paths: parsed.fields, countOnly: parsed.count };
+    }
+
+    /**
+     * SOSL as the user: each RETURNING object is searched in the text fields the user can read,
+     * then filtered, ordered (by relevance unless ORDER BY) and limited like its SOQL twin.
+     */
+    search(
+        user: OrgUser,
+        sosl: string
+    ): { object: ObjectDef; records: StoredRecord[]; paths: string[] }[] {
+        let parsed;
+        try {
+            parsed = parseSosl(sosl);
+        } catch (err) {
+            if (err instanceof SoslSyntaxError)
+                throw new OrgError(400, 'MALFORMED_SEARCH', err.message);
+            throw err;
+        }
+        let remaining = parsed.limit ?? 2000;
+        return parsed.returning.map(({ object: name, query }) => {
+            const object = objectDef(name);
+            if (!object || !this.objectPermissions(user, object.apiName).read) {
+                throw new OrgError(
+                    400,
+                    'INVALID_TYPE',
+                    `sObject type '${name}' is not supported. If you are attempting to use a ` +
+                        "custom object, be sure to append the '__c' after the entity name."
+                );
+            }
+            if (!isSearchable(object)) {
+                throw new OrgError(
+                    400,
+                    'INVALID_TYPE',
+                    `entity type ${object.apiName} does not support search`
+                );
+            }
+            const searched = object.fields.filter(
+                (f) =>
+                    this.canReadField(user, object.apiName, f.apiName) &&
+                    (parsed.scope === 'NAME'
+                        ? f.apiName === object.nameField
+                        : parsed.scope === 'EMAIL'
+                          ? f.dataType === 'Email'
+                          : parsed.scope === 'PHONE'
+                            ? f.dataType === 'Phone'
+                            : SEARCHED_TYPES.has(f.dataType))
+            );
+            const scores = new Map<StoredRecord, number>();
+            const scoreOf = (r: StoredRecord): number => {
+                let score = scores.get(r);
+                if (score === undefined) {
+                    const text = searched.map((f) => String(r.fields[f.apiName] ?? '')).join('\n');
+                    score = searchScore(parsed.expression, wordsOf(text));
+                    scores.set(r, score);
+                }
+                return score;
+            };
+            const result = this.runParsed(user, query, (r) => scoreOf(r) > 0, scoreOf);
+            const records = result.records.slice(0, Math.max(0, remaining));
+            remaining -= records.length;
+            return { object, records, paths: result.paths };
+        });
     }
 
     // ---- writing ----
@@ -432,6 +645,14 @@ export class OrgStore {
                     `Cannot deserialize instance of ${field.dataType} for ${name}`
                 );
             }
+            if (typeof value === 'string' && field.length && value.length > field.length) {
+                throw new OrgError(
+                    400,
+                    'STRING_TOO_LONG',
+                    `${field.label}: data value too large: ${value.slice(0, 40)}… (max length=${field.length})`,
+                    [field.apiName]
+                );
+            }
             clean[field.apiName] = (value ?? null) as FieldValue;
         }
         if (denied.length > 0) {
@@ -462,6 +683,14 @@ export class OrgStore {
             );
         }
         const clean = this.checkWritableFields(user, object, values, true);
+        for (const field of object.fields) {
+            if (field.defaultValue !== undefined && clean[field.apiName] === undefined) {
+                clean[field.apiName] =
+                    field.defaultValue === 'NOW()'
+                        ? new Date().toISOString().replace('Z', '+0000')
+                        : field.defaultValue;
+            }
+        }
         const missing = object.fields.filter(
             (f) => f.required && f.createable && (clean[f.apiName] ?? null) === null
         );
@@ -499,6 +728,7 @@ export class OrgStore {
         };
         if (object.fields.some((f) => f.apiName === 'OwnerId') && !fields.OwnerId)
             fields.OwnerId = user.id;
+        if (object.autoNumberFormat) fields.Name = this.autoNumber(object);
         if (type === 'Contact')
             fields.Name = [fields.FirstName, fields.LastName].filter(Boolean).join(' ');
         if (type === 'Case')
@@ -534,6 +764,59 @@ export class OrgStore {
                 .filter(Boolean)
                 .join(' ');
         }
+    }
+
+    /** Deletes a record the user owns (or may Modify All), with its master-detail children. */
+    delete(user: OrgUser, id: string, expectedType?: string): void {
+        const record = this.visibleRecord(user, id, expectedType);
+        const perms = this.objectPermissions(user, record.type);
+        const owns = record.fields.OwnerId === user.id;
+        if (!perms.delete || !(owns || this.modifyAll(user, record.type))) {
+            throw new OrgError(
+                403,
+                'INSUFFICIENT_ACCESS_OR_READONLY',
+                'insufficient access rights on object id'
+            );
+        }
+        this.removeWithChildren(record.fields.Id);
+    }
+
+    private removeWithChildren(id: string): void {
+        this.records.delete(id);
+        for (const child of [...this.records.values()]) {
+            const master = masterField(
+                objectDef(child.type) ?? ({ fields: [] } as unknown as ObjectDef)
+            );
+            if (master && child.fields[master.apiName] === id)
+                this.removeWithChildren(child.fields.Id);
+        }
+    }
+
+    /**
+     * A write no user could make, done by what runs in system context in a real org (the activity
+     * log's trigger stamping Undone_By__c, the roll-up of model usage onto a task). Only the Apex
+     * doubles call it, for exactly those jobs.
+     */
+    systemUpdate(user: OrgUser, id: string, values: Record<string, FieldValue>): void {
+        const record = this.records.get(id);
+        if (!record) throw new OrgError(404, 'NOT_FOUND', 'The requested resource does not exist');
+        Object.assign(record.fields, values, this.stamp(user));
+    }
+
+    /** Every record of a type, ignoring sharing: for system-context work only (budgets, triggers). */
+    systemRecords(type: string): StoredRecord[] {
+        return [...this.records.values()].filter((r) => r.type === type);
+    }
+
+    private autoNumber(object: ObjectDef): string {
+        const key = `auto:${object.apiName}`;
+        const seeded = [...this.records.values()].filter((r) => r.type === object.apiName).length;
+        const n = Math.max(this.counters.get(key) ?? 0, seeded) + 1;
+        this.counters.set(key, n);
+        const format = object.autoNumberFormat ?? '{0}';
+        return format.replace(/\{(0+)\}/, (_, zeros: string) =>
+            String(n).padStart(zeros.length, '0')
+        );
     }
 
     /** ContentVersion insert: creates the version, its ContentDocument and the link to the record. */

@@ -1,3 +1,5 @@
+import type { FieldValue } from './seedData';
+
 // The stand-in org's object model: which objects and fields exist, with the describe facts the
 // UI API and SOQL need. A small slice of the real Salesforce standard objects.
 
@@ -29,6 +31,16 @@ export type FieldDef = {
     updateable: boolean;
     required?: boolean;
     picklistValues?: string[];
+    /** Text length the org enforces on insert and update (STRING_TOO_LONG past it). */
+    length?: number;
+    /** Set on insert when the field is not given (`NOW()` is the insert time). */
+    defaultValue?: FieldValue | 'NOW()';
+    /** Salesforce's data classification (Setup → Data Classification): the coworker never sends these. */
+    securityClassification?: 'Confidential' | 'Restricted';
+    /** Master-detail: the child's access follows this parent and is deleted with it. */
+    masterDetail?: boolean;
+    /** For references: the parent's name for the list of children (`Account.Contacts`). */
+    childRelationshipName?: string;
 };
 
 export type ObjectDef = {
@@ -38,6 +50,17 @@ export type ObjectDef = {
     keyPrefix: string;
     nameField: string;
     fields: FieldDef[];
+    /** A custom object of the package (`__c`): object-info says `custom: true`. */
+    custom?: boolean;
+    /**
+     * The org-wide default. Standard objects keep the stand-in's hand-written rules (see
+     * OrgStore.canReadRecord); the package's objects use their metadata's sharing model.
+     */
+    sharingModel?: 'Private' | 'Read' | 'ControlledByParent';
+    /** An auto-number Name, e.g. `ACT-{0000000}`. */
+    autoNumberFormat?: string;
+    /** Objects SOSL searches (IN ALL FIELDS) when search is enabled on them. */
+    searchable?: boolean;
 };
 
 const system = (apiName: string, label: string, dataType: FieldType): FieldDef => ({
@@ -146,10 +169,13 @@ export const OBJECTS: ObjectDef[] = [
             system('Name', 'Full Name', 'String'),
             editable('FirstName', 'First Name', 'String'),
             editable('LastName', 'Last Name', 'String', { required: true }),
-            reference('AccountId', 'Account ID', 'Account', 'Account'),
+            reference('AccountId', 'Account ID', 'Account', 'Account', {
+                childRelationshipName: 'Contacts'
+            }),
             editable('Title', 'Title', 'String'),
             editable('Email', 'Email', 'Email'),
-            editable('Phone', 'Business Phone', 'Phone')
+            editable('Phone', 'Business Phone', 'Phone'),
+            editable('Birthdate', 'Birthdate', 'Date', { securityClassification: 'Restricted' })
         ]
     },
     {
@@ -162,7 +188,9 @@ export const OBJECTS: ObjectDef[] = [
             ...audit(),
             owner(),
             editable('Name', 'Opportunity Name', 'String', { required: true }),
-            reference('AccountId', 'Account ID', 'Account', 'Account'),
+            reference('AccountId', 'Account ID', 'Account', 'Account', {
+                childRelationshipName: 'Opportunities'
+            }),
             editable('StageName', 'Stage', 'Picklist', {
                 required: true,
                 picklistValues: [
@@ -191,8 +219,12 @@ export const OBJECTS: ObjectDef[] = [
             ...audit(),
             owner(),
             system('CaseNumber', 'Case Number', 'String'),
-            reference('AccountId', 'Account ID', 'Account', 'Account'),
-            reference('ContactId', 'Contact ID', 'Contact', 'Contact'),
+            reference('AccountId', 'Account ID', 'Account', 'Account', {
+                childRelationshipName: 'Cases'
+            }),
+            reference('ContactId', 'Contact ID', 'Contact', 'Contact', {
+                childRelationshipName: 'Cases'
+            }),
             editable('Subject', 'Subject', 'String'),
             editable('Status', 'Status', 'Picklist', {
                 picklistValues: ['New', 'Working', 'Escalated', 'Closed']
@@ -275,6 +307,165 @@ export const OBJECTS: ObjectDef[] = [
     }
 ];
 
+// ---- the package's own objects (force-app/main/default/objects), as a subscriber org has them ----
+
+const text = (apiName: string, label: string, length: number, extra: Partial<FieldDef> = {}) =>
+    editable(apiName, label, 'String', { length, ...extra });
+const longText = (apiName: string, label: string, length: number) =>
+    editable(apiName, label, 'TextArea', { length });
+const readOnly = (field: FieldDef): FieldDef => ({
+    ...field,
+    createable: false,
+    updateable: false
+});
+const autoNumber = (label: string): FieldDef => system('Name', label, 'String');
+
+export const PACKAGE_OBJECTS: ObjectDef[] = [
+    {
+        apiName: 'Resident_Task__c',
+        label: 'Resident Task',
+        labelPlural: 'Resident Tasks',
+        keyPrefix: 'a01',
+        nameField: 'Name',
+        custom: true,
+        sharingModel: 'Private',
+        searchable: true,
+        fields: [
+            ...audit(),
+            owner(),
+            text('Name', 'Title', 80, { required: true }),
+            longText('Description__c', 'Description', 32_768),
+            editable('Status__c', 'Status', 'Picklist', {
+                picklistValues: ['Open', 'Waiting for approval', 'Done', 'Failed']
+            }),
+            text('Coworker__c', 'Coworker', 40),
+            text('Record_Id__c', 'Record ID', 18),
+            longText('Conversation__c', 'Conversation', 131_072),
+            // Read-only to every user: Resident rolls model usage up onto the task (the trigger).
+            readOnly(editable('Model_Usage__c', 'Tokens Used', 'Double', { defaultValue: 0 }))
+        ]
+    },
+    {
+        apiName: 'Resident_Activity__c',
+        label: 'Resident Activity',
+        labelPlural: 'Resident Activities',
+        keyPrefix: 'a02',
+        nameField: 'Name',
+        custom: true,
+        sharingModel: 'Private',
+        autoNumberFormat: 'ACT-{0000000}',
+        fields: [
+            ...audit(),
+            owner(),
+            autoNumber('Entry Number'),
+            editable('Kind__c', 'Kind', 'Picklist', {
+                picklistValues: [
+                    'Tool call',
+                    'Model call',
+                    'Document generated',
+                    'Report run',
+                    'Undo'
+                ]
+            }),
+            editable('Outcome__c', 'Outcome', 'Picklist', {
+                picklistValues: ['Succeeded', 'Failed', 'Proposed', 'Rejected', 'Undone']
+            }),
+            text('Tool__c', 'Tool', 40),
+            longText('Input__c', 'Input', 32_768),
+            text('Result_Summary__c', 'Result Summary', 255),
+            longText('Result__c', 'Result', 32_768),
+            reference('User__c', 'User', 'User', 'User__r'),
+            text('Coworker__c', 'Coworker', 40),
+            reference('Task__c', 'Task', 'Resident_Task__c', 'Task__r', {
+                childRelationshipName: 'Activities__r'
+            }),
+            text('Record_Id__c', 'Record ID', 18),
+            text('Object_Api_Name__c', 'Object API Name', 80),
+            longText('Prior_Values__c', 'Prior Values', 32_768),
+            longText('New_Values__c', 'New Values', 32_768),
+            reference('Undo_Of__c', 'Undo Of', 'Resident_Activity__c', 'Undo_Of__r', {
+                childRelationshipName: 'Undos__r'
+            }),
+            // Stamped by the trigger when an Undo entry is logged; no user may edit them.
+            readOnly(reference('Undone_By__c', 'Undone By', 'User', 'Undone_By__r')),
+            readOnly(editable('Undone_At__c', 'Undone At', 'DateTime')),
+            editable('Occurred_At__c', 'Occurred At', 'DateTime', {
+                required: true,
+                defaultValue: 'NOW()'
+            }),
+            editable('Tokens__c', 'Tokens', 'Double')
+        ]
+    },
+    {
+        apiName: 'Resident_Knowledge_Document__c',
+        label: 'Resident Knowledge Document',
+        labelPlural: 'Resident Knowledge Documents',
+        keyPrefix: 'a03',
+        nameField: 'Name',
+        custom: true,
+        sharingModel: 'Read',
+        searchable: true,
+        fields: [
+            ...audit(),
+            owner(),
+            text('Name', 'Document Name', 80, { required: true }),
+            editable('Format__c', 'Format', 'Picklist', {
+                picklistValues: ['Plain text', 'Markdown', 'PDF']
+            }),
+            text('Source_File_Id__c', 'Source File ID', 18),
+            editable('Chunk_Count__c', 'Chunk Count', 'Double'),
+            editable('Active__c', 'Active', 'Boolean', { defaultValue: true })
+        ]
+    },
+    {
+        apiName: 'Resident_Knowledge_Chunk__c',
+        label: 'Resident Knowledge Chunk',
+        labelPlural: 'Resident Knowledge Chunks',
+        keyPrefix: 'a04',
+        nameField: 'Name',
+        custom: true,
+        sharingModel: 'ControlledByParent',
+        autoNumberFormat: 'KC-{0000000}',
+        searchable: true,
+        fields: [
+            ...audit(),
+            autoNumber('Chunk Number'),
+            reference('Document__c', 'Document', 'Resident_Knowledge_Document__c', 'Document__r', {
+                required: true,
+                updateable: false,
+                masterDetail: true,
+                childRelationshipName: 'Chunks__r'
+            }),
+            editable('Sequence__c', 'Sequence', 'Double'),
+            text('Heading__c', 'Heading', 255),
+            longText('Body__c', 'Body', 32_768),
+            longText('Search_Text__c', 'Search Text', 32_768)
+        ]
+    },
+    {
+        apiName: 'Resident_Feedback__c',
+        label: 'Resident Feedback',
+        labelPlural: 'Resident Feedback',
+        keyPrefix: 'a05',
+        nameField: 'Name',
+        custom: true,
+        sharingModel: 'Private',
+        autoNumberFormat: 'FB-{0000000}',
+        fields: [
+            ...audit(),
+            owner(),
+            autoNumber('Feedback Number'),
+            reference('Task__c', 'Task', 'Resident_Task__c', 'Task__r', {
+                childRelationshipName: 'Feedback__r'
+            }),
+            editable('Message_Index__c', 'Message Index', 'Double'),
+            editable('Rating__c', 'Rating', 'Picklist', { picklistValues: ['Up', 'Down'] }),
+            longText('Comment__c', 'Comment', 4000)
+        ]
+    }
+];
+OBJECTS.push(...PACKAGE_OBJECTS);
+
 const byName = new Map(OBJECTS.map((o) => [o.apiName.toLowerCase(), o]));
 const byPrefix = new Map(OBJECTS.map((o) => [o.keyPrefix, o]));
 
@@ -291,10 +482,20 @@ export function fieldDef(object: ObjectDef, apiName: string): FieldDef | undefin
     return object.fields.find((f) => f.apiName.toLowerCase() === lower);
 }
 
+/** The master-detail field of a child object (its access follows that parent). */
+export function masterField(object: ObjectDef): FieldDef | undefined {
+    return object.fields.find((f) => f.masterDetail);
+}
+
 export function fieldByRelationship(
     object: ObjectDef,
     relationshipName: string
 ): FieldDef | undefined {
     const lower = relationshipName.toLowerCase();
     return object.fields.find((f) => f.relationshipName?.toLowerCase() === lower);
+}
+
+/** Search is enabled on the standard objects and, of the package's, on tasks, documents and chunks. */
+export function isSearchable(object: ObjectDef): boolean {
+    return object.searchable ?? !object.custom;
 }

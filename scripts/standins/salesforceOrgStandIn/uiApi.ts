@@ -1,5 +1,5 @@
 import { OrgError, type OrgStore, type OrgUser } from './orgStore';
-import { objectDef, type FieldDef, type ObjectDef } from './schema';
+import { isSearchable, objectDef, OBJECTS, type FieldDef, type ObjectDef } from './schema';
 import type { StoredRecord } from './seedData';
 
 // The UI API's shapes (records and object-info), as lightning/uiRecordApi and
@@ -143,6 +143,26 @@ function uiDataType(field: FieldDef): string {
     return field.dataType === 'Id' ? 'Id' : field.dataType === 'Int' ? 'Int' : field.dataType;
 }
 
+/** The children the user can read, as the UI API lists them (`Account` → `Contacts`, `Cases`...). */
+function childRelationshipsOf(store: OrgStore, user: OrgUser, parent: ObjectDef): unknown[] {
+    const children: unknown[] = [];
+    for (const child of OBJECTS) {
+        if (!store.objectPermissions(user, child.apiName).read) continue;
+        for (const field of child.fields) {
+            if (field.referenceTo !== parent.apiName || !field.childRelationshipName) continue;
+            if (!store.canReadField(user, child.apiName, field.apiName)) continue;
+            children.push({
+                childObjectApiName: child.apiName,
+                fieldName: field.apiName,
+                junctionIdListNames: [],
+                junctionReferenceTo: [],
+                relationshipName: field.childRelationshipName
+            });
+        }
+    }
+    return children;
+}
+
 export function objectInfo(store: OrgStore, user: OrgUser, object: ObjectDef): unknown {
     const perms = store.objectPermissions(user, object.apiName);
     if (!perms.read)
@@ -161,10 +181,11 @@ export function objectInfo(store: OrgStore, user: OrgUser, object: ObjectDef): u
             compound: false,
             controllerName: null,
             createable: perms.create && store.canEditField(user, object, field, true),
-            custom: false,
+            custom: field.apiName.endsWith('__c'),
             dataType: uiDataType(field),
             filterable: field.dataType !== 'TextArea',
             label: field.label,
+            length: field.length ?? (field.dataType === 'String' ? 255 : 0),
             nameField: field.apiName === object.nameField,
             nillable: !field.required,
             reference: field.dataType === 'Reference',
@@ -179,11 +200,11 @@ export function objectInfo(store: OrgStore, user: OrgUser, object: ObjectDef): u
     }
     return {
         apiName: object.apiName,
-        childRelationships: [],
+        childRelationships: childRelationshipsOf(store, user, object),
         createable: perms.create,
-        custom: false,
+        custom: object.custom === true,
         defaultRecordTypeId: MASTER_RECORD_TYPE_ID,
-        deletable: false,
+        deletable: perms.delete === true,
         dependentFields: {},
         feedEnabled: false,
         fields,
@@ -202,7 +223,7 @@ export function objectInfo(store: OrgStore, user: OrgUser, object: ObjectDef): u
                 recordTypeId: MASTER_RECORD_TYPE_ID
             }
         },
-        searchable: true,
+        searchable: isSearchable(object),
         themeInfo: null,
         updateable: perms.edit
     };

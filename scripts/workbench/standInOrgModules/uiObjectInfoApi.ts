@@ -4,6 +4,7 @@
  */
 import { FetchingWireAdapter } from './wireAdapter';
 import { orgFetch, uiApiPath } from './session';
+import { ldsError } from './uiRecordApi';
 
 export interface ObjectInfoField {
     apiName: string;
@@ -31,9 +32,13 @@ const objectInfoRequests = new Map<string, Promise<ObjectInfo>>();
 export function fetchObjectInfo(objectApiName: string): Promise<ObjectInfo> {
     let request = objectInfoRequests.get(objectApiName);
     if (!request) {
-        request = orgFetch(
-            uiApiPath(`object-info/${encodeURIComponent(objectApiName)}`)
-        ) as Promise<ObjectInfo>;
+        request = (
+            orgFetch(
+                uiApiPath(`object-info/${encodeURIComponent(objectApiName)}`)
+            ) as Promise<ObjectInfo>
+        ).catch((error: unknown) => {
+            throw ldsError(error);
+        });
         request.catch(() => objectInfoRequests.delete(objectApiName));
         objectInfoRequests.set(objectApiName, request);
     }

@@ -3,7 +3,56 @@
  * platform gives components, fetching `/services/data/v62.0/ui-api/records/...` as the workbench user.
  */
 import { FetchingWireAdapter } from './wireAdapter';
-import { orgFetch, uiApiPath } from './session';
+import { orgFetch, uiApiPath, type OrgFetchError } from './session';
+
+interface UiApiError {
+    errorCode?: string;
+    message?: string;
+    fields?: string[];
+}
+
+/**
+ * Lightning Data Service's error shape: the UI API's `[{ errorCode, message, fields }]` becomes
+ * `body: { message, statusCode, errorCode, output: { errors, fieldErrors } }`, so components read
+ * `error.body.message` and field errors as they do on the platform.
+ */
+export function ldsError(error: unknown): unknown {
+    const failure = error as OrgFetchError | undefined;
+    if (!failure || !Array.isArray(failure.body)) {
+        return error;
+    }
+    const errors = failure.body as UiApiError[];
+    const fieldErrors: Record<string, { errorCode?: string; field: string; message?: string }[]> =
+        {};
+    for (const item of errors) {
+        for (const field of item.fields ?? []) {
+            (fieldErrors[field] ??= []).push({
+                errorCode: item.errorCode,
+                field,
+                message: item.message
+            });
+        }
+    }
+    const first = errors[0];
+    return {
+        ...failure,
+        body: {
+            message: first?.message ?? failure.statusText,
+            statusCode: failure.status,
+            errorCode: first?.errorCode,
+            output: {
+                errors: errors.filter((item) => !item.fields?.length),
+                fieldErrors
+            }
+        }
+    };
+}
+
+function withLdsErrors<T>(request: Promise<T>): Promise<T> {
+    return request.catch((error: unknown) => {
+        throw ldsError(error);
+    });
+}
 
 /** A field as components name it: an `@salesforce/schema` import or `'Account.Name'`. */
 export type FieldId = string | { objectApiName: string; fieldApiName: string };
@@ -93,10 +142,12 @@ export class getRecord extends FetchingWireAdapter<GetRecordConfig, UiRecord> {
         if (fields.length > 0) query.set('fields', fields.join(','));
         if (optionalFields.length > 0) query.set('optionalFields', optionalFields.join(','));
         const search = query.toString();
-        return orgFetch(
-            uiApiPath(`records/${encodeURIComponent(config.recordId)}`) +
-                (search ? `?${search}` : '')
-        ) as Promise<UiRecord>;
+        return withLdsErrors(
+            orgFetch(
+                uiApiPath(`records/${encodeURIComponent(config.recordId)}`) +
+                    (search ? `?${search}` : '')
+            ) as Promise<UiRecord>
+        );
     }
 }
 
@@ -120,19 +171,23 @@ export async function updateRecord(recordInput: RecordInput): Promise<UiRecord> 
     if (typeof id !== 'string') {
         throw new Error('updateRecord needs fields.Id');
     }
-    const record = (await orgFetch(uiApiPath(`records/${encodeURIComponent(id)}`), {
-        method: 'PATCH',
-        body: JSON.stringify({ fields })
-    })) as UiRecord;
+    const record = (await withLdsErrors(
+        orgFetch(uiApiPath(`records/${encodeURIComponent(id)}`), {
+            method: 'PATCH',
+            body: JSON.stringify({ fields })
+        })
+    )) as UiRecord;
     await notifyRecordUpdateAvailable([{ recordId: id }]);
     return record;
 }
 
 export async function createRecord(recordInput: RecordInput): Promise<UiRecord> {
-    return (await orgFetch(uiApiPath('records'), {
-        method: 'POST',
-        body: JSON.stringify({ apiName: recordInput.apiName, fields: recordInput.fields })
-    })) as UiRecord;
+    return (await withLdsErrors(
+        orgFetch(uiApiPath('records'), {
+            method: 'POST',
+            body: JSON.stringify({ apiName: recordInput.apiName, fields: recordInput.fields })
+        })
+    )) as UiRecord;
 }
 
 /** The platform's `getRecordNotifyChange`, kept for components written before its replacement. */
