@@ -393,7 +393,7 @@ export const PACKAGE_OBJECTS: ObjectDef[] = [
                 required: true,
                 defaultValue: 'NOW()'
             }),
-            editable('Tokens__c', 'Tokens', 'Double')
+            editable('Model_Usage__c', 'Tokens', 'Double')
         ]
     },
     {

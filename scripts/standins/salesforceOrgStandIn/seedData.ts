@@ -491,7 +491,7 @@ function packageSeed(caseCount: number, acmeContactId: string | null): StoredRec
                 Undo_Of__c: null,
                 Undone_By__c: null,
                 Undone_At__c: null,
-                Tokens__c: null,
+                Model_Usage__c: null,
                 Task__c: null,
                 ...fields
             }
@@ -508,7 +508,7 @@ function packageSeed(caseCount: number, acmeContactId: string | null): StoredRec
             Kind__c: 'Model call',
             Outcome__c: 'Succeeded',
             Result_Summary__c: 'Model call: 5,400 tokens',
-            Tokens__c: 5400
+            Model_Usage__c: 5400
         }),
         entry(SAM_SELLER_ID, 700.1, {
             ...samOnAcme,
@@ -557,14 +557,14 @@ function packageSeed(caseCount: number, acmeContactId: string | null): StoredRec
             Tool__c: 'org_health',
             Input__c: '{}',
             Result_Summary__c: 'Org health: 3 limits, 2 flows, Apex classes',
-            Tokens__c: null
+            Model_Usage__c: null
         }),
         entry(ADA_ADMIN_ID, 710.1, {
             Task__c: ADA_TASK_ID,
             Kind__c: 'Model call',
             Outcome__c: 'Succeeded',
             Result_Summary__c: 'Model call: 2,100 tokens',
-            Tokens__c: 2100
+            Model_Usage__c: 2100
         })
     );
     return records;

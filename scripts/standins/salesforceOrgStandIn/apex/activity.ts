@@ -71,14 +71,14 @@ function afterInsert(entry: StoredRecord, context: ApexContext): void {
     if (
         f.Kind__c === 'Model call' &&
         typeof f.Task__c === 'string' &&
-        typeof f.Tokens__c === 'number'
+        typeof f.Model_Usage__c === 'number'
     ) {
         const task = context.store
             .systemRecords('Resident_Task__c')
             .find((t) => t.fields.Id === f.Task__c);
         if (task) {
             context.store.systemUpdate(context.user, task.fields.Id, {
-                Model_Usage__c: numberOr(task.fields.Model_Usage__c, 0) + f.Tokens__c
+                Model_Usage__c: numberOr(task.fields.Model_Usage__c, 0) + f.Model_Usage__c
             });
         }
     }
@@ -154,7 +154,7 @@ export function logActivity(params: ApexParams, context: ApexContext): string {
         Prior_Values__c: jsonObjectOrNull(entry, 'priorValues', 'The prior values'),
         New_Values__c: jsonObjectOrNull(entry, 'newValues', 'The new values'),
         Undo_Of__c: undoOfId,
-        Tokens__c: tokens
+        Model_Usage__c: tokens
     };
     const id = asUser(() => context.store.create(context.user, 'Resident_Activity__c', values), {
         notFound:
@@ -186,7 +186,7 @@ const ENTRY_FIELDS = [
     'Undone_By__c',
     'Undone_By__r.Name',
     'Undone_At__c',
-    'Tokens__c',
+    'Model_Usage__c',
     'Occurred_At__c'
 ];
 
@@ -212,7 +212,7 @@ function entryOf(row: Record<string, unknown>): ActivityEntry {
         undoneById: stringOrNull(row.Undone_By__c),
         undoneByName: stringOrNull(row['Undone_By__r.Name']),
         undoneAt: isoDateTime(row.Undone_At__c),
-        tokens: typeof row.Tokens__c === 'number' ? row.Tokens__c : null,
+        tokens: typeof row.Model_Usage__c === 'number' ? row.Model_Usage__c : null,
         occurredAt: isoDateTime(row.Occurred_At__c) ?? ''
     };
 }
@@ -300,7 +300,7 @@ export function tokensUsed(
                 Date.parse(String(r.fields.Occurred_At__c).replace(/\+0000$/, 'Z')) >=
                     startOfDay.getTime()
         )
-        .reduce((sum, r) => sum + numberOr(r.fields.Tokens__c, 0), 0);
+        .reduce((sum, r) => sum + numberOr(r.fields.Model_Usage__c, 0), 0);
     let task = 0;
     if (taskId) {
         const record = asUser(

@@ -20,7 +20,7 @@ import {
 
 const MAX_ROWS = COWORKER_LIMITS.maxQueryRows;
 
-/** `runQuery({ soql, coworkerName })`: SELECT only, allowed objects, LIMIT at most 200. */
+/** `runQuery({ soql, coworkerName })`: SELECT only, allowed objects, LIMIT lowered to at most 200. */
 export function runQuery(params: ApexParams, context: ApexContext): QueryResult {
     const soql = requiredString(params, 'soql', 20_000, 'The query').trim();
     const coworker = coworkerFor(optionalString(params, 'coworkerName', 40), context);
@@ -41,18 +41,15 @@ export function runQuery(params: ApexParams, context: ApexContext): QueryResult 
         throw err;
     }
     allowedObject(coworker, parsed.from);
+    // As the real SoqlGuard: a LIMIT above 200 is lowered, a missing one added (before OFFSET).
+    let ran = soql;
     if (parsed.limit !== undefined && parsed.limit > MAX_ROWS) {
-        throw new AuraHandledError(
-            `A query may return at most ${MAX_ROWS} rows: this one asks for LIMIT ${parsed.limit}.`
-        );
+        ran = soql.replace(/\bLIMIT\s+\d+/i, `LIMIT ${MAX_ROWS}`);
+    } else if (parsed.limit === undefined && !parsed.count) {
+        ran = /\s+OFFSET\s+\d+\s*$/i.test(soql)
+            ? soql.replace(/(\s+OFFSET\s+\d+\s*)$/i, ` LIMIT ${MAX_ROWS}$1`)
+            : `${soql} LIMIT ${MAX_ROWS}`;
     }
-    // A query without LIMIT gets one, before OFFSET as SOQL requires.
-    const ran =
-        parsed.limit === undefined && !parsed.count
-            ? /\s+OFFSET\s+\d+\s*$/i.test(soql)
-                ? soql.replace(/(\s+OFFSET\s+\d+\s*)$/i, ` LIMIT ${MAX_ROWS}$1`)
-                : `${soql} LIMIT ${MAX_ROWS}`
-            : soql;
     const result = asUser(() => context.store.query(context.user, ran));
     if (result.countOnly) return { soql: ran, totalSize: result.records.length, records: [] };
     const records = result.records.map((r) =>
