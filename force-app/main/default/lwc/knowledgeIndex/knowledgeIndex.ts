@@ -1,0 +1,14 @@
+/**
+ * PLACEHOLDER — the tools helper (branch i4-tools) writes the real c/knowledgeIndex (chunking,
+ * search text, BM25). This file exists only so c/knowledgeManager builds, type-checks and compiles
+ * for the platform on the i4-pages branch; the lead takes the real module at merge and drops this
+ * one. It keeps only the signature c/knowledgeManager uses.
+ */
+import type { KnowledgeChunkInput } from 'c/coworkerContract';
+
+export function splitDocument(
+    _text: string,
+    _format: 'Plain text' | 'Markdown' | 'PDF'
+): KnowledgeChunkInput[] {
+    throw new Error('c/knowledgeIndex placeholder: the real module comes from the i4-tools branch');
+}

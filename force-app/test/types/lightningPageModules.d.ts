@@ -1,0 +1,60 @@
+// Types for the lightning/* modules the activity log, trust settings and knowledge manager use. The
+// platform provides them; jest maps them to sfdx-lwc-jest's stubs. Only what these components call.
+
+declare module 'lightning/uiRecordApi' {
+    import type { WireAdapterConstructor } from 'lwc';
+
+    export interface RecordFieldValue {
+        value: unknown;
+        displayValue?: string | null;
+    }
+    export interface RecordRepresentation {
+        id: string;
+        apiName: string;
+        fields: Record<string, RecordFieldValue>;
+    }
+    export const getRecord: WireAdapterConstructor;
+    export function updateRecord(recordInput: {
+        fields: Record<string, unknown>;
+    }): Promise<RecordRepresentation>;
+    export function deleteRecord(recordId: string): Promise<void>;
+    export function notifyRecordUpdateAvailable(items: { recordId: string }[]): Promise<void>;
+}
+
+declare module 'lightning/navigation' {
+    export interface PageReference {
+        type: string;
+        attributes: Record<string, unknown>;
+        state?: Record<string, unknown>;
+    }
+    type Constructor<T = object> = new (...args: never[]) => T;
+    export function NavigationMixin<T extends Constructor>(
+        base: T
+    ): T & Constructor<{
+        [key: symbol]: (pageReference: PageReference, replace?: boolean) => unknown;
+    }>;
+    export namespace NavigationMixin {
+        const Navigate: unique symbol;
+        const GenerateUrl: unique symbol;
+    }
+}
+
+declare module 'lightning/confirm' {
+    export default class LightningConfirm {
+        static open(options: {
+            message: string;
+            label: string;
+            variant?: 'header' | 'headerless';
+            theme?: string;
+        }): Promise<boolean>;
+    }
+}
+
+declare module 'lightning/platformResourceLoader' {
+    export function loadScript(host: object, url: string): Promise<void>;
+}
+
+declare module '@salesforce/resourceUrl/*' {
+    const url: string;
+    export default url;
+}
