@@ -27,12 +27,14 @@ declare module 'lightning/navigation' {
         attributes: Record<string, unknown>;
         state?: Record<string, unknown>;
     }
-    type Constructor<T = object> = new (...args: never[]) => T;
-    export function NavigationMixin<T extends Constructor>(
+    export interface NavigationMembers {
+        [NavigationMixin.Navigate](pageReference: PageReference, replace?: boolean): void;
+        [NavigationMixin.GenerateUrl](pageReference: PageReference): Promise<string>;
+    }
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    export function NavigationMixin<T extends new (...args: any[]) => object>(
         base: T
-    ): T & Constructor<{
-        [key: symbol]: (pageReference: PageReference, replace?: boolean) => unknown;
-    }>;
+    ): new (...args: ConstructorParameters<T>) => InstanceType<T> & NavigationMembers;
     export namespace NavigationMixin {
         const Navigate: unique symbol;
         const GenerateUrl: unique symbol;
