@@ -34,7 +34,8 @@ declare module 'lightning/navigation' {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     export function NavigationMixin<T extends new (...args: any[]) => object>(
         base: T
-    ): new (...args: ConstructorParameters<T>) => InstanceType<T> & NavigationMembers;
+    ): (new (...args: ConstructorParameters<T>) => InstanceType<T> & NavigationMembers) &
+        Omit<T, 'prototype'>;
     export namespace NavigationMixin {
         const Navigate: unique symbol;
         const GenerateUrl: unique symbol;

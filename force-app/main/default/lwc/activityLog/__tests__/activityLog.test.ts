@@ -310,9 +310,7 @@ describe('c-activity-log', () => {
                 { field: 'Rating', before: 'Cold', after: 'Hot' },
                 { field: 'AnnualRevenue', before: '', after: '5000' }
             ]);
-            expect(q(element, 'detail-input')!.textContent).toContain(
-                '"soql"' === '' ? '' : '"Rating": "Hot"'
-            );
+            expect(q(element, 'detail-input')!.textContent).toContain('"Rating": "Hot"');
             expect(element.shadowRoot!.activeElement).toBe(q(element, 'detail-heading'));
             q(element, 'open-record')!.click();
             expect(mockNavigate).toHaveBeenCalledWith({
