@@ -7,8 +7,10 @@
 import type { KnowledgeChunkInput } from 'c/coworkerContract';
 
 export function splitDocument(
-    _text: string,
-    _format: 'Plain text' | 'Markdown' | 'PDF'
+    text: string,
+    format: 'Plain text' | 'Markdown' | 'PDF'
 ): KnowledgeChunkInput[] {
-    throw new Error('c/knowledgeIndex placeholder: the real module comes from the i4-tools branch');
+    throw new Error(
+        `c/knowledgeIndex placeholder cannot split ${text.length} characters of ${format}: the real module comes from the i4-tools branch`
+    );
 }

@@ -67,6 +67,8 @@ export async function extractTextWith(pdfjs: PdfJsLike, bytes: ArrayBuffer): Pro
             throw new PdfTextError('too_many_pages', String(document.numPages));
         }
         const pageTexts: string[] = [];
+        // One page at a time, in order: a long PDF read all at once would hold every page in memory.
+        /* eslint-disable no-await-in-loop */
         for (let n = 1; n <= document.numPages; n++) {
             const page = await document.getPage(n);
             const content = await page.getTextContent();
@@ -80,6 +82,7 @@ export async function extractTextWith(pdfjs: PdfJsLike, bytes: ArrayBuffer): Pro
             page.cleanup();
             pageTexts.push(tidy(text));
         }
+        /* eslint-enable no-await-in-loop */
         const text = pageTexts.filter((t) => t.length > 0).join('\n\n');
         if (text.trim().length === 0) {
             // Scanned PDFs are images of pages: there is no text layer to read.

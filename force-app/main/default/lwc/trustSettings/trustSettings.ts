@@ -287,9 +287,9 @@ export default class TrustSettingsEditor extends LightningElement {
         const key = target.dataset.key;
         const part = target.dataset.part as 'name' | 'pattern';
         this.update({
-            patterns: this.form.patterns.map((p) =>
-                p.key === key ? { ...p, [part]: event.detail.value ?? '' } : p
-            )
+            patterns: this.form.patterns.map((p) => {
+                return p.key === key ? { ...p, [part]: event.detail.value ?? '' } : p;
+            })
         });
     }
 
@@ -307,9 +307,9 @@ export default class TrustSettingsEditor extends LightningElement {
     handleObjectsChange(event: CustomEvent<{ value: string }>): void {
         const name = (event.target as HTMLElement).dataset.coworker;
         this.update({
-            coworkers: this.form.coworkers.map((c) =>
-                c.name === name ? { ...c, objectsText: event.detail.value ?? '' } : c
-            )
+            coworkers: this.form.coworkers.map((c) => {
+                return c.name === name ? { ...c, objectsText: event.detail.value ?? '' } : c;
+            })
         });
     }
 
