@@ -20,7 +20,9 @@ export default [
             'dist/**',
             'coverage/**',
             '**/.wrangler/**',
-            'relay/worker-configuration.d.ts'
+            'relay/worker-configuration.d.ts',
+            // pdf.js, bundled and minified by scripts/buildPdfJsResource.ts
+            'force-app/main/default/staticresources/Resident_PdfJs.js'
         ]
     },
     ...lwcConfig.configs.recommended.map((config) => ({ ...config, files: deployedComponentJs })),

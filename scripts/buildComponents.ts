@@ -11,6 +11,7 @@ import { transformAsync } from '@babel/core';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildPdfJsResource } from './buildPdfJsResource';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const componentsDir = path.join(repoRoot, 'force-app', 'main', 'default', 'lwc');
@@ -76,6 +77,16 @@ async function main(): Promise<void> {
         } catch (error) {
             failed++;
             console.error(`✖ ${rel}: ${(error as Error).message}`);
+        }
+    }
+    // The static resource c/pdfText loads; generated beside the components, never committed.
+    if (!checkOnly) {
+        try {
+            await buildPdfJsResource();
+            passed++;
+        } catch (error) {
+            failed++;
+            console.error(`✖ static resource Resident_PdfJs: ${(error as Error).message}`);
         }
     }
     console.log(`${passed} passed, ${failed} failed`);

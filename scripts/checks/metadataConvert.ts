@@ -48,6 +48,7 @@ const SOURCE_FOLDERS: Record<string, { type: string; suffix: string } | 'objects
     remoteSiteSettings: { type: 'RemoteSiteSetting', suffix: '.remoteSite-meta.xml' },
     flexipages: { type: 'FlexiPage', suffix: '.flexipage-meta.xml' },
     labels: { type: 'CustomLabels', suffix: '.labels-meta.xml' },
+    staticresources: { type: 'StaticResource', suffix: '.resource-meta.xml' },
     objects: 'objects',
     lwc: 'lwc'
 };
@@ -133,6 +134,14 @@ async function readSource(packageDir: string, checks: Check[]): Promise<Set<stri
             if (!file.endsWith(kind.suffix)) continue;
             const member = file.slice(0, -kind.suffix.length);
             expected.add(`${kind.type}:${member}`);
+            if (kind.type === 'StaticResource') {
+                // Generated resources (pdf.js) are built, not committed: convert would drop them.
+                checks.push({
+                    name: `staticresources/${member} has its content file`,
+                    ok: [...names].some((n) => n !== file && n.startsWith(`${member}.`)),
+                    detail: 'run npm run build:components first (it builds the static resources)'
+                });
+            }
             // Apex source needs its -meta.xml, or the CLI drops it without a word.
             if (kind.type === 'ApexClass' || kind.type === 'ApexTrigger') {
                 checks.push({

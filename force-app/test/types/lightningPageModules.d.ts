@@ -1,0 +1,63 @@
+// Types for the lightning/* modules the activity log, trust settings and knowledge manager use. The
+// platform provides them; jest maps them to sfdx-lwc-jest's stubs. Only what these components call.
+
+declare module 'lightning/uiRecordApi' {
+    import type { WireAdapterConstructor } from 'lwc';
+
+    export interface RecordFieldValue {
+        value: unknown;
+        displayValue?: string | null;
+    }
+    export interface RecordRepresentation {
+        id: string;
+        apiName: string;
+        fields: Record<string, RecordFieldValue>;
+    }
+    export const getRecord: WireAdapterConstructor;
+    export function updateRecord(recordInput: {
+        fields: Record<string, unknown>;
+    }): Promise<RecordRepresentation>;
+    export function deleteRecord(recordId: string): Promise<void>;
+    export function notifyRecordUpdateAvailable(items: { recordId: string }[]): Promise<void>;
+}
+
+declare module 'lightning/navigation' {
+    export interface PageReference {
+        type: string;
+        attributes: Record<string, unknown>;
+        state?: Record<string, unknown>;
+    }
+    export interface NavigationMembers {
+        [NavigationMixin.Navigate](pageReference: PageReference, replace?: boolean): void;
+        [NavigationMixin.GenerateUrl](pageReference: PageReference): Promise<string>;
+    }
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    export function NavigationMixin<T extends new (...args: any[]) => object>(
+        base: T
+    ): (new (...args: ConstructorParameters<T>) => InstanceType<T> & NavigationMembers) &
+        Omit<T, 'prototype'>;
+    export namespace NavigationMixin {
+        const Navigate: unique symbol;
+        const GenerateUrl: unique symbol;
+    }
+}
+
+declare module 'lightning/confirm' {
+    export default class LightningConfirm {
+        static open(options: {
+            message: string;
+            label: string;
+            variant?: 'header' | 'headerless';
+            theme?: string;
+        }): Promise<boolean>;
+    }
+}
+
+declare module 'lightning/platformResourceLoader' {
+    export function loadScript(host: object, url: string): Promise<void>;
+}
+
+declare module '@salesforce/resourceUrl/*' {
+    const url: string;
+    export default url;
+}
