@@ -370,6 +370,8 @@ export async function* streamMessages(
         for (;;) {
             let chunk: ReadableStreamReadResult<Uint8Array>;
             try {
+                // Reads are sequential by nature: one chunk after the other.
+                // eslint-disable-next-line no-await-in-loop
                 chunk = await reader.read();
             } catch (error) {
                 if (isAbort(error, signal)) throw new RelayRequestError('aborted', 'Stopped.');

@@ -123,11 +123,11 @@ describe('c/relayClient streamMessages', () => {
 
     it('stops reading when aborted, reporting the abort rather than a failure', async () => {
         const controller = new AbortController();
-        const fetchMock = jest.fn((_url: string, init: RequestInit) =>
+        const fetchMock = jest.fn((_url: string, init?: RequestInit) =>
             Promise.resolve(
                 streamResponse(textReply(['first ']).slice(0, 3), {
                     ending: 'hang',
-                    signal: init.signal
+                    signal: init?.signal
                 })
             )
         );
