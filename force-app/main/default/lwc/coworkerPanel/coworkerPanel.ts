@@ -620,7 +620,9 @@ export default class CoworkerPanel extends LightningElement {
     }
 
     get errorRequestId(): string | undefined {
-        return this.error?.requestId ? formatLabel(requestIdLabel, this.error.requestId) : undefined;
+        return this.error?.requestId
+            ? formatLabel(requestIdLabel, this.error.requestId)
+            : undefined;
     }
 
     /** Errors worth trying again as they stand (the user's message is kept in the conversation). */
@@ -710,7 +712,9 @@ export default class CoworkerPanel extends LightningElement {
         try {
             await saveFeedback({ taskId, messageIndex: index, rating, comment: null });
             this.ratings = { ...this.ratings, [index]: { rating, note: feedbackSavedLabel } };
-            this.dispatchEvent(new ShowToastEvent({ title: feedbackSavedLabel, variant: 'success' }));
+            this.dispatchEvent(
+                new ShowToastEvent({ title: feedbackSavedLabel, variant: 'success' })
+            );
         } catch (error) {
             const previous = this.ratings[index]?.rating ?? null;
             this.ratings = {
@@ -799,10 +803,10 @@ export default class CoworkerPanel extends LightningElement {
 
     private toolHost(): ToolHost {
         return {
-            runQuery: async (soql, coworkerName) =>
-                (await runQuery({ soql, coworkerName })) as QueryResult,
-            searchRecords: async (term, objectApiNames, coworkerName) =>
-                (await searchRecords({ term, objectApiNames, coworkerName })) as SearchResult,
+            runQuery: (soql, coworkerName) =>
+                runQuery({ soql, coworkerName }) as Promise<QueryResult>,
+            searchRecords: (term, objectApiNames, coworkerName) =>
+                searchRecords({ term, objectApiNames, coworkerName }) as Promise<SearchResult>,
             getObjectInfo: (objectApiName) => this.readObjectInfo(objectApiName),
             getRecord: (recordId, fields) => this.readRecord(recordId, fields),
             createRecord: async (apiName, fields) => {
@@ -814,7 +818,7 @@ export default class CoworkerPanel extends LightningElement {
             },
             findKnowledgeChunks: async (terms, maxCandidates) =>
                 ((await findChunks({ terms, maxCandidates })) ?? []) as KnowledgeChunk[],
-            getOrgHealth: async () => (await getOrgHealth()) as OrgHealth
+            getOrgHealth: () => getOrgHealth() as Promise<OrgHealth>
         };
     }
 
@@ -884,9 +888,11 @@ export default class CoworkerPanel extends LightningElement {
 
     private readRecord(recordId: string, fields: string[]): Promise<RecordLike> {
         const objectApiName = recordId === this.recordId ? this.objectApiName : undefined;
-        const qualified = fields.map((f) =>
-            f.includes('.') || !objectApiName ? f : `${objectApiName}.${f}`
-        );
+        // LDS wants qualified names; the page's own record can be read with bare field names.
+        const qualified = fields.map((f) => {
+            if (f.includes('.') || !objectApiName) return f;
+            return `${objectApiName}.${f}`;
+        });
         const key = `${recordId}|${[...qualified].sort().join(',')}`;
         return this.serialise(() => {
             // The same config does not emit again, but LDS keeps the record it gave fresh.

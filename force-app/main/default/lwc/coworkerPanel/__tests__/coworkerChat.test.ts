@@ -46,19 +46,49 @@ const APEX = [
     'KnowledgeController.findChunks',
     'OrgHealthController.getOrgHealth'
 ];
-jest.mock('@salesforce/apex/RelayConnectionController.getRelayConnection', () => ({ default: jest.fn() }), { virtual: true });
-jest.mock('@salesforce/apex/RelayConnectionController.getRelaySession', () => ({ default: jest.fn() }), { virtual: true });
-jest.mock('@salesforce/apex/CoworkerController.getCoworker', () => ({ default: jest.fn() }), { virtual: true });
-jest.mock('@salesforce/apex/CoworkerTaskController.listTasks', () => ({ default: jest.fn() }), { virtual: true });
-jest.mock('@salesforce/apex/CoworkerTaskController.getTask', () => ({ default: jest.fn() }), { virtual: true });
-jest.mock('@salesforce/apex/CoworkerTaskController.createTask', () => ({ default: jest.fn() }), { virtual: true });
-jest.mock('@salesforce/apex/CoworkerTaskController.saveTask', () => ({ default: jest.fn() }), { virtual: true });
-jest.mock('@salesforce/apex/ActivityLogController.logActivity', () => ({ default: jest.fn() }), { virtual: true });
-jest.mock('@salesforce/apex/FeedbackController.saveFeedback', () => ({ default: jest.fn() }), { virtual: true });
-jest.mock('@salesforce/apex/CoworkerDataController.runQuery', () => ({ default: jest.fn() }), { virtual: true });
-jest.mock('@salesforce/apex/CoworkerDataController.searchRecords', () => ({ default: jest.fn() }), { virtual: true });
-jest.mock('@salesforce/apex/KnowledgeController.findChunks', () => ({ default: jest.fn() }), { virtual: true });
-jest.mock('@salesforce/apex/OrgHealthController.getOrgHealth', () => ({ default: jest.fn() }), { virtual: true });
+jest.mock(
+    '@salesforce/apex/RelayConnectionController.getRelayConnection',
+    () => ({ default: jest.fn() }),
+    { virtual: true }
+);
+jest.mock(
+    '@salesforce/apex/RelayConnectionController.getRelaySession',
+    () => ({ default: jest.fn() }),
+    { virtual: true }
+);
+jest.mock('@salesforce/apex/CoworkerController.getCoworker', () => ({ default: jest.fn() }), {
+    virtual: true
+});
+jest.mock('@salesforce/apex/CoworkerTaskController.listTasks', () => ({ default: jest.fn() }), {
+    virtual: true
+});
+jest.mock('@salesforce/apex/CoworkerTaskController.getTask', () => ({ default: jest.fn() }), {
+    virtual: true
+});
+jest.mock('@salesforce/apex/CoworkerTaskController.createTask', () => ({ default: jest.fn() }), {
+    virtual: true
+});
+jest.mock('@salesforce/apex/CoworkerTaskController.saveTask', () => ({ default: jest.fn() }), {
+    virtual: true
+});
+jest.mock('@salesforce/apex/ActivityLogController.logActivity', () => ({ default: jest.fn() }), {
+    virtual: true
+});
+jest.mock('@salesforce/apex/FeedbackController.saveFeedback', () => ({ default: jest.fn() }), {
+    virtual: true
+});
+jest.mock('@salesforce/apex/CoworkerDataController.runQuery', () => ({ default: jest.fn() }), {
+    virtual: true
+});
+jest.mock('@salesforce/apex/CoworkerDataController.searchRecords', () => ({ default: jest.fn() }), {
+    virtual: true
+});
+jest.mock('@salesforce/apex/KnowledgeController.findChunks', () => ({ default: jest.fn() }), {
+    virtual: true
+});
+jest.mock('@salesforce/apex/OrgHealthController.getOrgHealth', () => ({ default: jest.fn() }), {
+    virtual: true
+});
 void APEX;
 
 const mocks = {
@@ -135,7 +165,12 @@ function proposalOutcome(): ToolOutcome {
         },
         content: '',
         isError: false,
-        activity: { kind: 'Tool call', outcome: 'Proposed', tool: 'update_record', summary: 'Proposed' }
+        activity: {
+            kind: 'Tool call',
+            outcome: 'Proposed',
+            tool: 'update_record',
+            summary: 'Proposed'
+        }
     };
 }
 
@@ -223,10 +258,14 @@ describe('c-coworker-panel chat', () => {
         mocks.listTasks.mockReturnValue(new Promise(() => {}));
         const element = mountPanel();
         await flushPromises();
-        const spinners = [...element.shadowRoot!.querySelectorAll('lightning-spinner')] as (HTMLElement & {
+        const spinners = [
+            ...element.shadowRoot!.querySelectorAll('lightning-spinner')
+        ] as (HTMLElement & {
             alternativeText: string;
         })[];
-        expect(spinners.map((s) => s.alternativeText)).toContain('c.Resident_CoworkerPanel_LoadingTasks');
+        expect(spinners.map((s) => s.alternativeText)).toContain(
+            'c.Resident_CoworkerPanel_LoadingTasks'
+        );
         await expect(element).toBeAccessible();
     });
 
@@ -239,7 +278,10 @@ describe('c-coworker-panel chat', () => {
                     role: 'assistant',
                     content: [{ type: 'tool_use', id: 'toolu_1', name: 'query_records', input: {} }]
                 },
-                { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: '[]' }] },
+                {
+                    role: 'user',
+                    content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: '[]' }]
+                },
                 { role: 'assistant', content: [{ type: 'text', text: 'None are **hot**.' }] }
             ],
             masks: {},
@@ -294,7 +336,10 @@ describe('c-coworker-panel chat', () => {
         expect(query(element, 'empty-chat')).not.toBeNull();
         await sendMessage(element, 'Which accounts do I have?');
 
-        expect(messageTexts(element)).toEqual(['Which accounts do I have?', 'Acme is your biggest']);
+        expect(messageTexts(element)).toEqual([
+            'Which accounts do I have?',
+            'Acme is your biggest'
+        ]);
         expect(query(element, 'conversation')!.getAttribute('aria-busy')).toBe('true');
         expect(query(element, 'chat-status')!.textContent!.trim()).toBe(
             'c.Resident_CoworkerPanel_Replying'
@@ -304,7 +349,10 @@ describe('c-coworker-panel chat', () => {
 
         query(element, 'stop')!.click();
         await settle();
-        expect(messageTexts(element)).toEqual(['Which accounts do I have?', 'Acme is your biggest']);
+        expect(messageTexts(element)).toEqual([
+            'Which accounts do I have?',
+            'Acme is your biggest'
+        ]);
         expect(query(element, 'stopped-note')).not.toBeNull();
         expect(query(element, 'error')).toBeNull();
         expect(query(element, 'send')).not.toBeNull();
@@ -317,10 +365,20 @@ describe('c-coworker-panel chat', () => {
             textReply(['You have 2 accounts.'])
         );
         runToolMock.mockResolvedValue({
-            card: { tool: 'query_records', target: 'SELECT Name FROM Account', status: 'succeeded', summary: '2 rows' },
+            card: {
+                tool: 'query_records',
+                target: 'SELECT Name FROM Account',
+                status: 'succeeded',
+                summary: '2 rows'
+            },
             content: '[{"Name":"Acme"},{"Name":"Globex"}]',
             isError: false,
-            activity: { kind: 'Tool call', outcome: 'Succeeded', tool: 'query_records', summary: '2 rows' }
+            activity: {
+                kind: 'Tool call',
+                outcome: 'Succeeded',
+                tool: 'query_records',
+                summary: '2 rows'
+            }
         });
         const element = mountPanel();
         await startNewTask(element);
@@ -335,12 +393,20 @@ describe('c-coworker-panel chat', () => {
 
     it('shows a proposed update field by field, and writes it only on Approve', async () => {
         script.push(
-            toolUseReply('toolu_u', 'update_record', { recordId: ACCOUNT_ID, fields: { Rating: 'Hot' } }),
+            toolUseReply('toolu_u', 'update_record', {
+                recordId: ACCOUNT_ID,
+                fields: { Rating: 'Hot' }
+            }),
             textReply(['Acme is now Hot.'])
         );
         runToolMock.mockResolvedValue(proposalOutcome());
         applyProposalMock.mockResolvedValue({
-            card: { tool: 'update_record', target: 'Acme Corporation', status: 'succeeded', summary: 'Updated 2 fields' },
+            card: {
+                tool: 'update_record',
+                target: 'Acme Corporation',
+                status: 'succeeded',
+                summary: 'Updated 2 fields'
+            },
             content: 'Updated',
             isError: false,
             activity: {
@@ -362,16 +428,22 @@ describe('c-coworker-panel chat', () => {
             ['Account Rating', 'Warm', 'Hot'],
             ['Website', 'c.Resident_CoworkerPanel_EmptyValue', 'https://acme.example']
         ]);
-        expect(query(element, 'diff-title')!.textContent).toBe('c.Resident_CoworkerPanel_UpdateTitle');
+        expect(query(element, 'diff-title')!.textContent).toBe(
+            'c.Resident_CoworkerPanel_UpdateTitle'
+        );
         expect(applyProposalMock).not.toHaveBeenCalled();
-        expect((query(element, 'message-input') as HTMLElement & { disabled: boolean }).disabled).toBe(true);
+        expect(
+            (query(element, 'message-input') as HTMLElement & { disabled: boolean }).disabled
+        ).toBe(true);
         await expect(element).toBeAccessible();
 
         query(element, 'approve')!.click();
         await settle();
         expect(applyProposalMock).toHaveBeenCalledWith(PROPOSAL, expect.anything());
         expect(query(element, 'approve')).toBeNull();
-        expect(query(element, 'decision-note')!.textContent).toBe('c.Resident_CoworkerPanel_Approved');
+        expect(query(element, 'decision-note')!.textContent).toBe(
+            'c.Resident_CoworkerPanel_Approved'
+        );
         expect(messageTexts(element).at(-1)).toBe('Acme is now Hot.');
         expect(mocks.logActivity.mock.calls.map((c) => c[0].entry.priorValues)).toContain(
             '{"Rating":"Warm","Website":null}'
@@ -380,15 +452,28 @@ describe('c-coworker-panel chat', () => {
 
     it('shows a rejection, and never writes', async () => {
         script.push(
-            toolUseReply('toolu_u', 'update_record', { recordId: ACCOUNT_ID, fields: { Rating: 'Hot' } }),
+            toolUseReply('toolu_u', 'update_record', {
+                recordId: ACCOUNT_ID,
+                fields: { Rating: 'Hot' }
+            }),
             textReply(['Left as it is.'])
         );
         runToolMock.mockResolvedValue(proposalOutcome());
         rejectProposalMock.mockReturnValue({
-            card: { tool: 'update_record', target: 'Acme Corporation', status: 'rejected', summary: 'Rejected' },
+            card: {
+                tool: 'update_record',
+                target: 'Acme Corporation',
+                status: 'rejected',
+                summary: 'Rejected'
+            },
             content: 'The user rejected this change.',
             isError: false,
-            activity: { kind: 'Tool call', outcome: 'Rejected', tool: 'update_record', summary: 'Rejected' }
+            activity: {
+                kind: 'Tool call',
+                outcome: 'Rejected',
+                tool: 'update_record',
+                summary: 'Rejected'
+            }
         });
         const element = mountPanel();
         await startNewTask(element);
@@ -398,7 +483,9 @@ describe('c-coworker-panel chat', () => {
 
         expect(applyProposalMock).not.toHaveBeenCalled();
         expect(updateRecord).not.toHaveBeenCalled();
-        expect(query(element, 'decision-note')!.textContent).toBe('c.Resident_CoworkerPanel_Rejected');
+        expect(query(element, 'decision-note')!.textContent).toBe(
+            'c.Resident_CoworkerPanel_Rejected'
+        );
         const icon = query(element, 'tool-card')!.querySelector('lightning-icon') as HTMLElement & {
             iconName: string;
         };
@@ -408,14 +495,17 @@ describe('c-coworker-panel chat', () => {
 
     it('says what went wrong and what to do on a 429, with the request id, and tries again', async () => {
         script.push(
-            () => relayErrorResponse(429, 'rate_limited', 'Wait a minute.', { 'retry-after': '30' }),
+            () =>
+                relayErrorResponse(429, 'rate_limited', 'Wait a minute.', { 'retry-after': '30' }),
             textReply(['Here you go.'])
         );
         const element = mountPanel();
         await startNewTask(element);
         await sendMessage(element, 'Hello');
 
-        expect(query(element, 'error-message')!.textContent).toBe('c.Resident_CoworkerError_RateLimited');
+        expect(query(element, 'error-message')!.textContent).toBe(
+            'c.Resident_CoworkerError_RateLimited'
+        );
         expect(query(element, 'error-request-id')).not.toBeNull();
         expect(messageTexts(element)).toEqual(['Hello']);
         await expect(element).toBeAccessible();
@@ -446,7 +536,9 @@ describe('c-coworker-panel chat', () => {
         expect(query(element, 'feedback-note')!.textContent).toBe(
             'c.Resident_CoworkerPanel_FeedbackSaved'
         );
-        expect((query(element, 'thumbs-up') as HTMLElement & { selected: boolean }).selected).toBe(true);
+        expect((query(element, 'thumbs-up') as HTMLElement & { selected: boolean }).selected).toBe(
+            true
+        );
         expect(toasts).toHaveLength(1);
         await expect(element).toBeAccessible();
     });
@@ -462,7 +554,9 @@ describe('c-coworker-panel chat', () => {
         expect(query(element, 'feedback-note')!.textContent).toBe(
             'c.Resident_CoworkerPanel_FeedbackFailed'
         );
-        expect((query(element, 'thumbs-down') as HTMLElement & { selected: boolean }).selected).toBe(false);
+        expect(
+            (query(element, 'thumbs-down') as HTMLElement & { selected: boolean }).selected
+        ).toBe(false);
     });
 
     it('shows what was sent: the masked messages, while the chat shows real values', async () => {
@@ -497,11 +591,16 @@ describe('c-coworker-panel chat', () => {
     });
 
     it('says up front when the org turned AI off, and keeps the message box disabled', async () => {
-        mocks.getCoworker.mockResolvedValue({ ...COWORKER, policy: { ...DEFAULT_POLICY, aiEnabled: false } });
+        mocks.getCoworker.mockResolvedValue({
+            ...COWORKER,
+            policy: { ...DEFAULT_POLICY, aiEnabled: false }
+        });
         const element = mountPanel();
         await startNewTask(element);
         expect(query(element, 'ai-disabled')).not.toBeNull();
-        expect((query(element, 'message-input') as HTMLElement & { disabled: boolean }).disabled).toBe(true);
+        expect(
+            (query(element, 'message-input') as HTMLElement & { disabled: boolean }).disabled
+        ).toBe(true);
         await expect(element).toBeAccessible();
     });
 
@@ -511,7 +610,9 @@ describe('c-coworker-panel chat', () => {
         await settle();
         expect(mocks.getCoworker).toHaveBeenCalledWith({ coworkerName: 'Sales' });
         expect(query(element, 'coworker-error')).not.toBeNull();
-        expect((query(element, 'new-task') as HTMLElement & { disabled: boolean }).disabled).toBe(true);
+        expect((query(element, 'new-task') as HTMLElement & { disabled: boolean }).disabled).toBe(
+            true
+        );
         await expect(element).toBeAccessible();
     });
 
@@ -531,14 +632,27 @@ describe('c-coworker-panel chat', () => {
         /** Runs one tool call and hands the test the host the panel gave the tools. */
         async function hostOf(element: HTMLElement): Promise<ToolHost> {
             let host: ToolHost | undefined;
-            script.push(toolUseReply('toolu_h', 'describe_object', { objectApiName: 'Account' }), textReply(['ok']));
+            script.push(
+                toolUseReply('toolu_h', 'describe_object', { objectApiName: 'Account' }),
+                textReply(['ok'])
+            );
             runToolMock.mockImplementation((_n: string, _i: unknown, ctx: ToolContext) => {
                 host = ctx.host;
                 return Promise.resolve({
-                    card: { tool: 'describe_object', target: 'Account', status: 'succeeded', summary: 'ok' },
+                    card: {
+                        tool: 'describe_object',
+                        target: 'Account',
+                        status: 'succeeded',
+                        summary: 'ok'
+                    },
                     content: '{}',
                     isError: false,
-                    activity: { kind: 'Tool call', outcome: 'Succeeded', tool: 'describe_object', summary: 'ok' }
+                    activity: {
+                        kind: 'Tool call',
+                        outcome: 'Succeeded',
+                        tool: 'describe_object',
+                        summary: 'ok'
+                    }
                 });
             });
             await startNewTask(element);
@@ -551,10 +665,17 @@ describe('c-coworker-panel chat', () => {
             const host = await hostOf(element);
             const reading = host.getObjectInfo('Account');
             await flushPromises();
-            expect((getObjectInfo as unknown as { getLastConfig(): unknown }).getLastConfig()).toEqual({
+            expect(
+                (getObjectInfo as unknown as { getLastConfig(): unknown }).getLastConfig()
+            ).toEqual({
                 objectApiName: 'Account'
             });
-            const info = { apiName: 'Account', label: 'Account', fields: {}, childRelationships: [] };
+            const info = {
+                apiName: 'Account',
+                label: 'Account',
+                fields: {},
+                childRelationships: []
+            };
             (getObjectInfo as unknown as { emit(d: unknown): void }).emit(info);
             await expect(reading).resolves.toEqual(info);
             await expect(host.getObjectInfo('account')).resolves.toEqual(info);
@@ -573,17 +694,29 @@ describe('c-coworker-panel chat', () => {
 
         it('writes through uiRecordApi and queries through Apex with the coworker name', async () => {
             (createRecord as jest.Mock).mockResolvedValue({ id: '003000000000001AAA', fields: {} });
-            mocks.runQuery.mockResolvedValue({ soql: 'SELECT Id FROM Account LIMIT 200', totalSize: 0, records: [] });
+            mocks.runQuery.mockResolvedValue({
+                soql: 'SELECT Id FROM Account LIMIT 200',
+                totalSize: 0,
+                records: []
+            });
             const element = mountPanel();
             const host = await hostOf(element);
             await host.updateRecord(ACCOUNT_ID, { Rating: 'Hot' });
-            expect(updateRecord).toHaveBeenCalledWith({ fields: { Rating: 'Hot', Id: ACCOUNT_ID } });
+            expect(updateRecord).toHaveBeenCalledWith({
+                fields: { Rating: 'Hot', Id: ACCOUNT_ID }
+            });
             await expect(host.createRecord('Contact', { LastName: 'Doe' })).resolves.toEqual({
                 id: '003000000000001AAA'
             });
-            expect(createRecord).toHaveBeenCalledWith({ apiName: 'Contact', fields: { LastName: 'Doe' } });
+            expect(createRecord).toHaveBeenCalledWith({
+                apiName: 'Contact',
+                fields: { LastName: 'Doe' }
+            });
             await host.runQuery('SELECT Id FROM Account', 'Resident');
-            expect(mocks.runQuery).toHaveBeenCalledWith({ soql: 'SELECT Id FROM Account', coworkerName: 'Resident' });
+            expect(mocks.runQuery).toHaveBeenCalledWith({
+                soql: 'SELECT Id FROM Account',
+                coworkerName: 'Resident'
+            });
         });
     });
 });
