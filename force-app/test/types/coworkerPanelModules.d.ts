@@ -30,14 +30,3 @@ declare module 'lightning/uiObjectInfoApi' {
 
     export const getObjectInfo: WireAdapterConstructor;
 }
-
-declare module 'lightning/platformShowToastEvent' {
-    export class ShowToastEvent extends CustomEvent<unknown> {
-        constructor(config: {
-            title: string;
-            message?: string;
-            variant?: 'info' | 'success' | 'warning' | 'error';
-            mode?: 'dismissible' | 'pester' | 'sticky';
-        });
-    }
-}

@@ -1,7 +1,6 @@
 import { LightningElement, api, wire } from 'lwc';
 import { createRecord, getRecord, updateRecord } from 'lightning/uiRecordApi';
 import { getObjectInfo } from 'lightning/uiObjectInfoApi';
-import { ShowToastEvent } from 'lightning/platformShowToastEvent';
 import getRelayConnection from '@salesforce/apex/RelayConnectionController.getRelayConnection';
 import getRelaySession from '@salesforce/apex/RelayConnectionController.getRelaySession';
 import getCoworker from '@salesforce/apex/CoworkerController.getCoworker';
@@ -711,10 +710,8 @@ export default class CoworkerPanel extends LightningElement {
         if (!taskId || !Number.isInteger(index)) return;
         try {
             await saveFeedback({ taskId, messageIndex: index, rating, comment: null });
+            // Confirmed inline, beside the buttons, in a status region screen readers announce.
             this.ratings = { ...this.ratings, [index]: { rating, note: feedbackSavedLabel } };
-            this.dispatchEvent(
-                new ShowToastEvent({ title: feedbackSavedLabel, variant: 'success' })
-            );
         } catch (error) {
             const previous = this.ratings[index]?.rating ?? null;
             this.ratings = {
@@ -874,7 +871,10 @@ export default class CoworkerPanel extends LightningElement {
     }
 
     @wire(getObjectInfo, { objectApiName: '$objectInfoRequest' })
-    wiredObjectInfo({ data, error }: { data?: ObjectInfoLike; error?: unknown }): void {
+    wiredObjectInfo(result: { data?: unknown; error?: unknown }): void {
+        // Typed loosely: each environment's adapter (platform, jest, workbench) has its own type.
+        const data = result.data as ObjectInfoLike | undefined;
+        const error = result.error;
         const pending = this.pendingObjectInfo;
         if (data) {
             this.objectInfoCache.set(data.apiName.toLowerCase(), data);
@@ -907,7 +907,9 @@ export default class CoworkerPanel extends LightningElement {
     }
 
     @wire(getRecord, { recordId: '$recordRequestId', optionalFields: '$recordRequestFields' })
-    wiredRecord({ data, error }: { data?: RecordLike; error?: unknown }): void {
+    wiredRecord(result: { data?: unknown; error?: unknown }): void {
+        const data = result.data as RecordLike | undefined;
+        const error = result.error;
         const pending = this.pendingRecord;
         if (data) {
             const key = `${this.recordRequestId}|${[...(this.recordRequestFields ?? [])].sort().join(',')}`;
