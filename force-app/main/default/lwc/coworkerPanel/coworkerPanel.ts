@@ -463,10 +463,6 @@ export default class CoworkerPanel extends LightningElement {
         return this.view === 'chat' && Boolean(this.session);
     }
 
-    get canStartTask(): boolean {
-        return Boolean(this.coworker);
-    }
-
     get newTaskDisabled(): boolean {
         return !this.coworker;
     }
@@ -925,10 +921,6 @@ export default class CoworkerPanel extends LightningElement {
     // -----------------------------------------------------------------------------------------
     // Template helpers
     // -----------------------------------------------------------------------------------------
-
-    get showCoworkerLoading(): boolean {
-        return this.coworkerLoading;
-    }
 
     get showStop(): boolean {
         return this.isWorking;
