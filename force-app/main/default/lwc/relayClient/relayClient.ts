@@ -2,8 +2,8 @@
  * The one way components talk to the relay. Everything else in the product reaches Salesforce
  * through the user's session; only the relay's three jobs (LLM, PDF, scheduling) come through here.
  */
-import { RELAY_PATHS, isRelayErrorBody, isRelayHealth } from 'c/relayContract';
-import type { RelayHealth } from 'c/relayContract';
+import { REQUEST_ID_HEADER, RELAY_PATHS, isRelayErrorBody, isRelayHealth } from 'c/relayContract';
+import type { RelayErrorType, RelayHealth } from 'c/relayContract';
 
 /** How long a health check may take before the panel says the relay is unreachable. */
 export const HEALTH_TIMEOUT_MS = 8000;
@@ -92,5 +92,322 @@ export async function checkRelayHealth(
         };
     } finally {
         clearTimeout(timer);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The LLM route: POST /v1/messages, Anthropic's Messages request in, Anthropic's SSE out
+// ---------------------------------------------------------------------------------------------
+
+/** What Apex's `RelayConnectionController.getRelaySession` hands the browser for one task. */
+export interface RelaySession {
+    relayUrl: string;
+    token: string;
+}
+
+/** Token counts Anthropic reports (input on `message_start`, output growing on `message_delta`). */
+export interface StreamUsage {
+    input_tokens?: number;
+    output_tokens?: number;
+}
+
+export type StreamContentBlock =
+    | { type: 'text'; text: string }
+    | { type: 'tool_use'; id: string; name: string; input: unknown };
+
+export type StreamDelta =
+    | { type: 'text_delta'; text: string }
+    | { type: 'input_json_delta'; partial_json: string };
+
+/** The events of Anthropic's streamed Messages answer, as the relay passes them through. */
+export type RelayStreamEvent =
+    | { type: 'message_start'; message: { id?: string; model?: string; usage?: StreamUsage } }
+    | { type: 'content_block_start'; index: number; content_block: StreamContentBlock }
+    | { type: 'content_block_delta'; index: number; delta: StreamDelta }
+    | { type: 'content_block_stop'; index: number }
+    | {
+          type: 'message_delta';
+          delta: { stop_reason?: string | null; stop_sequence?: string | null };
+          usage?: StreamUsage;
+      }
+    | { type: 'message_stop' }
+    | { type: 'ping' }
+    /** The relay or the LLM service broke off the reply; what arrived before stays valid. */
+    | { type: 'error'; error: { type: string; message: string } };
+
+/**
+ * Why a request to the relay failed, with what a user-facing error needs: the relay's error type
+ * (to choose what to tell the user), its message, the request id to quote to support, and how
+ * long to wait before trying again.
+ */
+export type RelayFailureKind =
+    /** No answer at all: offline, DNS, CORS refusal, relay down. */
+    | 'network'
+    /** The caller aborted (the user pressed Stop). */
+    | 'aborted'
+    /** An HTTP error answer from the relay. */
+    | 'http'
+    /** A 200 answer that is not an event stream. */
+    | 'bad_response'
+    /** The stream ended before `message_stop`, without an error event. */
+    | 'stream_ended';
+
+export class RelayRequestError extends Error {
+    readonly kind: RelayFailureKind;
+    readonly status?: number;
+    readonly relayType?: RelayErrorType;
+    readonly requestId?: string;
+    readonly retryAfterSeconds?: number;
+
+    constructor(
+        kind: RelayFailureKind,
+        message: string,
+        details: {
+            status?: number;
+            relayType?: RelayErrorType;
+            requestId?: string;
+            retryAfterSeconds?: number;
+        } = {}
+    ) {
+        super(message);
+        this.name = 'RelayRequestError';
+        this.kind = kind;
+        this.status = details.status;
+        this.relayType = details.relayType;
+        this.requestId = details.requestId;
+        this.retryAfterSeconds = details.retryAfterSeconds;
+    }
+}
+
+/** `retry-after` as seconds: either a number of seconds or an HTTP date. */
+export function parseRetryAfter(
+    value: string | null,
+    now: number = Date.now()
+): number | undefined {
+    if (!value) return undefined;
+    const trimmed = value.trim();
+    if (/^\d+$/.test(trimmed)) return Number(trimmed);
+    const at = Date.parse(trimmed);
+    if (Number.isNaN(at)) return undefined;
+    return Math.max(0, Math.ceil((at - now) / 1000));
+}
+
+/** The relay's error type for an HTTP status, when its body is not the relay's error shape. */
+function relayTypeForStatus(status: number): RelayErrorType {
+    if (status === 401) return 'unauthorized';
+    if (status === 403) return 'forbidden';
+    if (status === 413) return 'payload_too_large';
+    if (status === 429) return 'rate_limited';
+    if (status === 400 || status === 422) return 'invalid_request';
+    if (status === 502 || status === 503 || status === 504 || status === 529) {
+        return 'upstream_error';
+    }
+    return 'internal_error';
+}
+
+async function httpFailure(response: Response): Promise<RelayRequestError> {
+    const body: unknown = await response.json().catch(() => undefined);
+    const headers = response.headers;
+    const retryAfterSeconds = parseRetryAfter(headers?.get?.('retry-after') ?? null);
+    if (isRelayErrorBody(body)) {
+        return new RelayRequestError('http', body.error.message, {
+            status: response.status,
+            relayType: body.error.type,
+            requestId: body.error.requestId || headers?.get?.(REQUEST_ID_HEADER) || undefined,
+            retryAfterSeconds
+        });
+    }
+    return new RelayRequestError('http', `HTTP ${response.status}`, {
+        status: response.status,
+        relayType: relayTypeForStatus(response.status),
+        requestId: headers?.get?.(REQUEST_ID_HEADER) ?? undefined,
+        retryAfterSeconds
+    });
+}
+
+function isAbort(error: unknown, signal?: AbortSignal): boolean {
+    return Boolean(signal?.aborted) || (error as Error)?.name === 'AbortError';
+}
+
+/** One SSE event as it arrived: its `event:` name and its joined `data:` lines. */
+interface RawSseEvent {
+    event: string;
+    data: string;
+}
+
+/**
+ * Splits a growing SSE text into events. Holds back an unfinished last event until its blank line
+ * arrives, so an event cut across network chunks is parsed once, whole.
+ */
+export class SseParser {
+    private buffer = '';
+
+    push(text: string): RawSseEvent[] {
+        this.buffer += text.replace(/\r\n?/g, '\n');
+        const events: RawSseEvent[] = [];
+        let end = this.buffer.indexOf('\n\n');
+        while (end !== -1) {
+            const block = this.buffer.slice(0, end);
+            this.buffer = this.buffer.slice(end + 2);
+            const event = parseSseBlock(block);
+            if (event) events.push(event);
+            end = this.buffer.indexOf('\n\n');
+        }
+        return events;
+    }
+
+    /** The last event when the stream ends without its blank line. */
+    finish(): RawSseEvent[] {
+        const rest = this.buffer;
+        this.buffer = '';
+        const event = rest.trim() ? parseSseBlock(rest) : null;
+        return event ? [event] : [];
+    }
+}
+
+function parseSseBlock(block: string): RawSseEvent | null {
+    let event = 'message';
+    const data: string[] = [];
+    for (const line of block.split('\n')) {
+        if (!line || line.startsWith(':')) continue;
+        const colon = line.indexOf(':');
+        const field = colon === -1 ? line : line.slice(0, colon);
+        let value = colon === -1 ? '' : line.slice(colon + 1);
+        if (value.startsWith(' ')) value = value.slice(1);
+        if (field === 'event') event = value;
+        else if (field === 'data') data.push(value);
+    }
+    return data.length ? { event, data: data.join('\n') } : null;
+}
+
+function toStreamEvent(raw: RawSseEvent): RelayStreamEvent | null {
+    let parsed: unknown;
+    try {
+        parsed = JSON.parse(raw.data);
+    } catch {
+        return raw.event === 'error'
+            ? { type: 'error', error: { type: 'api_error', message: raw.data } }
+            : null;
+    }
+    if (typeof parsed !== 'object' || parsed === null) return null;
+    const type = (parsed as { type?: unknown }).type;
+    if (raw.event === 'error' || type === 'error') {
+        const error = (parsed as { error?: { type?: unknown; message?: unknown } }).error ?? {};
+        return {
+            type: 'error',
+            error: {
+                type: typeof error.type === 'string' ? error.type : 'api_error',
+                message: typeof error.message === 'string' ? error.message : ''
+            }
+        };
+    }
+    // Unknown event types are skipped: Anthropic adds new ones, and they must not break a reply.
+    const known = [
+        'message_start',
+        'content_block_start',
+        'content_block_delta',
+        'content_block_stop',
+        'message_delta',
+        'message_stop',
+        'ping'
+    ];
+    return typeof type === 'string' && known.includes(type) ? (parsed as RelayStreamEvent) : null;
+}
+
+/** `max_tokens` a reply may use; the relay lowers it further to what the budget has left. */
+export const DEFAULT_MAX_OUTPUT_TOKENS = 4096;
+
+/**
+ * Sends an (already masked) Messages request to the relay and yields the streamed events as they
+ * arrive. HTTP and network failures throw a `RelayRequestError`; an `error` event mid-stream is
+ * yielded (what came before it is valid) and ends the stream; a stream that stops before
+ * `message_stop` without one throws `stream_ended`.
+ */
+export async function* streamMessages(
+    session: RelaySession,
+    body: Record<string, unknown>,
+    signal?: AbortSignal,
+    fetchImpl: FetchLike = (input, init) => fetch(input, init)
+): AsyncGenerator<RelayStreamEvent, void, undefined> {
+    const base = normaliseRelayUrl(session.relayUrl);
+    if (!base) {
+        throw new RelayRequestError('network', 'The relay address is not a usable https URL.');
+    }
+    let response: Response;
+    try {
+        response = await fetchImpl(base + RELAY_PATHS.messages, {
+            method: 'POST',
+            headers: {
+                'content-type': 'application/json',
+                accept: 'text/event-stream',
+                authorization: `Bearer ${session.token}`
+            },
+            body: JSON.stringify({ ...body, stream: true }),
+            // The session token is the only credential; the relay must never see Salesforce cookies.
+            credentials: 'omit',
+            signal
+        });
+    } catch (error) {
+        if (isAbort(error, signal)) throw new RelayRequestError('aborted', 'Stopped.');
+        throw new RelayRequestError('network', (error as Error)?.message || 'network error');
+    }
+    if (!response.ok) {
+        throw await httpFailure(response);
+    }
+    const requestId = response.headers?.get?.(REQUEST_ID_HEADER) ?? undefined;
+    const contentType = response.headers?.get?.('content-type') ?? '';
+    if (!response.body || !contentType.includes('text/event-stream')) {
+        throw new RelayRequestError('bad_response', 'The relay did not answer with a stream.', {
+            status: response.status,
+            requestId
+        });
+    }
+    const reader = response.body.getReader();
+    const decoder = new TextDecoder('utf-8');
+    const parser = new SseParser();
+    let finished = false;
+    try {
+        for (;;) {
+            let chunk: ReadableStreamReadResult<Uint8Array>;
+            try {
+                // Reads are sequential by nature: one chunk after the other.
+                // eslint-disable-next-line no-await-in-loop
+                chunk = await reader.read();
+            } catch (error) {
+                if (isAbort(error, signal)) throw new RelayRequestError('aborted', 'Stopped.');
+                throw new RelayRequestError(
+                    'stream_ended',
+                    (error as Error)?.message || 'the stream broke off',
+                    { requestId }
+                );
+            }
+            const raw = chunk.done
+                ? parser.push(decoder.decode()).concat(parser.finish())
+                : parser.push(decoder.decode(chunk.value, { stream: true }));
+            for (const item of raw) {
+                const event = toStreamEvent(item);
+                if (!event) continue;
+                yield event;
+                if (event.type === 'message_stop' || event.type === 'error') {
+                    finished = true;
+                    return;
+                }
+            }
+            if (chunk.done) break;
+        }
+        if (signal?.aborted) throw new RelayRequestError('aborted', 'Stopped.');
+        throw new RelayRequestError('stream_ended', 'The reply ended before it was complete.', {
+            requestId
+        });
+    } finally {
+        if (!finished || signal?.aborted) {
+            // A consumer that stops early (Stop, an error) must not leave the connection open.
+            reader.cancel().catch(() => undefined);
+        }
+        try {
+            reader.releaseLock();
+        } catch {
+            // Already released by the cancel above.
+        }
     }
 }
