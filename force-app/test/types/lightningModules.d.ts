@@ -1,5 +1,5 @@
-// Types for the lightning/* modules the activity log, trust settings and knowledge manager use. The
-// platform provides them; jest maps them to sfdx-lwc-jest's stubs. Only what these components call.
+// Types for the lightning/* modules the components use. The platform provides them; jest maps them
+// to sfdx-lwc-jest's stubs; the workbench aliases them to the stand-in org. Only what components call.
 
 declare module 'lightning/uiRecordApi' {
     import type { WireAdapterConstructor } from 'lwc';
@@ -15,6 +15,10 @@ declare module 'lightning/uiRecordApi' {
     }
     export const getRecord: WireAdapterConstructor;
     export function updateRecord(recordInput: {
+        fields: Record<string, unknown>;
+    }): Promise<RecordRepresentation>;
+    export function createRecord(recordInput: {
+        apiName: string;
         fields: Record<string, unknown>;
     }): Promise<RecordRepresentation>;
     export function deleteRecord(recordId: string): Promise<void>;
@@ -60,4 +64,10 @@ declare module 'lightning/platformResourceLoader' {
 declare module '@salesforce/resourceUrl/*' {
     const url: string;
     export default url;
+}
+
+declare module 'lightning/uiObjectInfoApi' {
+    import type { WireAdapterConstructor } from 'lwc';
+
+    export const getObjectInfo: WireAdapterConstructor;
 }
