@@ -213,7 +213,12 @@ export interface OrgHealth {
 // ---------------------------------------------------------------------------------------------
 
 /** `Resident_Activity__c.Kind__c` values. `Model call` entries carry the tokens a model call used. */
-export type ActivityKind = 'Tool call' | 'Model call' | 'Document generated' | 'Report run' | 'Undo';
+export type ActivityKind =
+    | 'Tool call'
+    | 'Model call'
+    | 'Document generated'
+    | 'Report run'
+    | 'Undo';
 /** `Resident_Activity__c.Outcome__c` values. */
 export type ActivityOutcome = 'Succeeded' | 'Failed' | 'Proposed' | 'Rejected' | 'Undone';
 

@@ -82,9 +82,9 @@ function words(folded: string): string[] {
         return found;
     }
     // Without a segmenter, each character of an unspaced script stands for itself.
-    return (folded.match(WORD) ?? []).flatMap((w) =>
-        UNSPACED_SCRIPT.test(w) ? w.replace(UNSPACED_CHAR, ' $& ').trim().split(/\s+/) : [w]
-    );
+    return (folded.match(WORD) ?? []).flatMap((w) => {
+        return UNSPACED_SCRIPT.test(w) ? w.replace(UNSPACED_CHAR, ' $& ').trim().split(/\s+/) : [w];
+    });
 }
 
 // The commonest function words of the languages our customers write in, folded like the text.
@@ -146,14 +146,15 @@ function normalise(text: string): string {
 function paragraphsOf(block: string, joinLines: boolean): string[] {
     return block
         .split(/\n[ \t]*\n+/)
-        .map((p) =>
-            joinLines
-                ? p
-                      .replace(/[ \t]*\n[ \t]*/g, ' ')
-                      .replace(/[ \t]{2,}/g, ' ')
-                      .trim()
-                : p.replace(/[ \t]+\n/g, '\n').trim()
-        )
+        .map((p) => {
+            if (joinLines) {
+                return p
+                    .replace(/[ \t]*\n[ \t]*/g, ' ')
+                    .replace(/[ \t]{2,}/g, ' ')
+                    .trim();
+            }
+            return p.replace(/[ \t]+\n/g, '\n').trim();
+        })
         .filter((p) => p.length > 0);
 }
 

@@ -8,6 +8,9 @@
  * Refusals say what to change, because the model reads them and tries again.
  * Pure logic: no DOM, Node or Workers APIs.
  */
+// Checks run one after another on purpose: the first problem is the one reported, and lookups
+// are followed hop by hop. The describes they await are cached.
+/* eslint-disable no-await-in-loop */
 import { composeQuery, parseQuery } from 'c/soqlParser';
 import type {
     Condition,
@@ -141,11 +144,7 @@ function singleStatement(soql: string): string {
 function parseError(error: unknown): string {
     const first = ((error as Error)?.message ?? String(error)).split('\n')[0]?.trim() ?? '';
     const detail = first.length > 200 ? `${first.slice(0, 200)}…` : first;
-    return (
-        `The SOQL could not be parsed (${detail || 'syntax error'}). Write one statement of the form ` +
-        'SELECT fields FROM Object [WHERE …] [ORDER BY …] [LIMIT n], with string values in single ' +
-        'quotes; SOQL has no UNION, JOIN, bind variables or comments.'
-    );
+    return `The SOQL could not be parsed (${detail || 'syntax error'}). Write one statement of the form SELECT fields FROM Object [WHERE …] [ORDER BY …] [LIMIT n], with string values in single quotes; SOQL has no UNION, JOIN, bind variables or comments.`;
 }
 
 class QueryGuard {
@@ -202,8 +201,7 @@ class QueryGuard {
         const allowed = this.allowedName(name);
         if (!allowed) {
             throw new Refusal(
-                `The object "${name}" is not one this coworker may query. Allowed objects: ` +
-                    `${this.ctx.allowedObjects.join(', ') || 'none'}.`
+                `The object "${name}" is not one this coworker may query. Allowed objects: ${this.ctx.allowedObjects.join(', ') || 'none'}.`
             );
         }
         return this.describe(allowed);
@@ -445,8 +443,7 @@ class QueryGuard {
             const lookup = findRelationship(current, name);
             if (!lookup?.relationshipName) {
                 throw new Refusal(
-                    `"${path}" (${clause}): ${current.apiName} has no lookup named "${name}". ` +
-                        'Custom lookups end in __r (e.g. Region__r.Name); use describe_object to see the fields.'
+                    `"${path}" (${clause}): ${current.apiName} has no lookup named "${name}". Custom lookups end in __r (e.g. Region__r.Name); use describe_object to see the fields.`
                 );
             }
             this.requireReadable(current.apiName, lookup.apiName, path, clause);
@@ -460,8 +457,7 @@ class QueryGuard {
                 );
                 if (i !== parts.length - 2 || !common) {
                     throw new Refusal(
-                        `"${path}" (${clause}): ${lookup.relationshipName} can point to several objects; ` +
-                            'only its Id, Name and Type can be read through it.'
+                        `"${path}" (${clause}): ${lookup.relationshipName} can point to several objects; only its Id, Name and Type can be read through it.`
                     );
                 }
                 for (const target of targets) this.requireReadable(target, common, path, clause);
@@ -472,8 +468,7 @@ class QueryGuard {
             restricted = !this.allowedName(current.apiName);
             if (restricted && i < parts.length - 2) {
                 throw new Refusal(
-                    `"${path}" (${clause}): ${current.apiName} is not one of this coworker's objects; ` +
-                        'through a lookup only its Id and name can be read.'
+                    `"${path}" (${clause}): ${current.apiName} is not one of this coworker's objects; through a lookup only its Id and name can be read.`
                 );
             }
         }
@@ -481,16 +476,14 @@ class QueryGuard {
         const field = findField(current, last);
         if (!field) {
             throw new Refusal(
-                `"${path}" (${clause}): ${current.apiName} has no field "${last}". ` +
-                    'Use describe_object to see its fields.'
+                `"${path}" (${clause}): ${current.apiName} has no field "${last}". Use describe_object to see its fields.`
             );
         }
         if (restricted) {
             const names = ['Id', ...(current.nameFields ?? ['Name'])].map((f) => f.toLowerCase());
             if (!names.includes(field.apiName.toLowerCase())) {
                 throw new Refusal(
-                    `"${path}" (${clause}): ${current.apiName} is not one of this coworker's objects; ` +
-                        'through a lookup only its Id and name can be read.'
+                    `"${path}" (${clause}): ${current.apiName} is not one of this coworker's objects; through a lookup only its Id and name can be read.`
                 );
             }
         }
@@ -507,9 +500,7 @@ class QueryGuard {
     ) {
         if (!this.ctx.isFieldReadable(objectApiName, fieldApiName)) {
             throw new Refusal(
-                `"${path}" (${clause}) is not available to the coworker: the org's trust settings ` +
-                    `keep ${objectApiName}.${fieldApiName} from being sent. Leave it out of the query, ` +
-                    'including WHERE and ORDER BY.'
+                `"${path}" (${clause}) is not available to the coworker: the org's trust settings keep ${objectApiName}.${fieldApiName} from being sent. Leave it out of the query, including WHERE and ORDER BY.`
             );
         }
     }
@@ -693,8 +684,7 @@ export async function guardSoql(soql: unknown, ctx: SoqlGuardContext): Promise<G
         const write = WRITE_KEYWORDS.exec(soql);
         if (write) {
             throw new Refusal(
-                `query_records only reads; ${write[1]!.toUpperCase()} is not allowed. To change data, ` +
-                    'use update_record or create_record (the user approves every write).'
+                `query_records only reads; ${write[1]!.toUpperCase()} is not allowed. To change data, use update_record or create_record (the user approves every write).`
             );
         }
         if (SOSL_KEYWORD.test(soql)) {
