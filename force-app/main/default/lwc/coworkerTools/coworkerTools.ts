@@ -498,8 +498,8 @@ interface OutcomeParts {
 function outcome(parts: OutcomeParts, coworker: CoworkerDefinition | null): ToolOutcome {
     const summary = oneLine(parts.summary);
     const card: ToolOutcome['card'] = {
-        // The card type wants a tool name; an unknown name still shows what the model asked for.
-        tool: (parts.tool ?? 'query_records') as ToolName,
+        // An unknown name still shows what the model asked for (the log's Tool__c stays empty).
+        tool: (parts.tool ?? '') as ToolName,
         target: cut(parts.target.replace(/\s+/g, ' ').trim(), 255),
         status: parts.status,
         summary
@@ -1290,7 +1290,9 @@ export async function runTool(
         validate(schemas(coworker)[tool], input, '');
         return await HANDLERS[tool](new Tools(ctx), input as Record<string, unknown>);
     } catch (error) {
-        return errorOutcome(tool, input, target, error, coworker);
+        const failed = errorOutcome(tool, input, target, error, coworker);
+        if (!tool) failed.card.tool = String(name).slice(0, 60) as ToolName;
+        return failed;
     }
 }
 

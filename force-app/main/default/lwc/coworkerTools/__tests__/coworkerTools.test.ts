@@ -207,6 +207,8 @@ describe('c/coworkerTools', () => {
             expect(outcome.card.status).toBe('failed');
             expect(outcome.activity).toMatchObject({ kind: 'Tool call', outcome: 'Failed' });
             expect(outcome.activity.summary).toMatch(/^Failed: /);
+            expect(outcome.card.tool).toBe(name);
+            expect(outcome.activity.tool).toBe(name === 'drop_table' ? null : name);
         });
 
         it('reports what Salesforce said when Apex refuses', async () => {
