@@ -47,6 +47,9 @@ describe('scripts/buildComponents', () => {
             expect(banner).toMatch(/Bundles @jetstreamapp\/soql-parser-js 6\.3\.1 \(MIT\)/);
             // No identifier the platform refuses (tested without printing 190 KB on failure).
             expect(/(?:^|[^\w$])\$A(?![\w$])/.test(code)).toBe(false);
+            // Nor code built from strings (lodash's global lookup is rewritten to globalThis).
+            expect(/(?:^|[^\w$.])(?:eval|Function)\(/.test(code)).toBe(false);
+            expect(code).toContain('globalThis');
 
             // Loaded from an empty directory: any import left unresolved would fail here.
             dir = await mkdtemp(path.join(tmpdir(), 'soql-bundle-'));
