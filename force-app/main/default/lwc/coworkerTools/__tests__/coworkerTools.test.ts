@@ -211,6 +211,23 @@ describe('c/coworkerTools', () => {
             expect(outcome.activity.tool).toBe(name === 'drop_table' ? null : name);
         });
 
+        it('reports an object the describe cannot find', async () => {
+            const { ctx, host } = setup({ allowedObjects: ['Account', 'Invoice__c'] });
+            const outcome = await runTool('describe_object', { objectApiName: 'Invoice__c' }, ctx);
+            expect(host.getObjectInfo).toHaveBeenCalledWith('Invoice__c');
+            expect(outcome.isError).toBe(true);
+            expect(outcome.content).toBe(
+                'Error: The requested resource does not exist: Invoice__c'
+            );
+        });
+
+        it('asks for key words when a knowledge query has none', async () => {
+            const { ctx, host } = setup();
+            const outcome = await runTool('search_knowledge', { query: 'what is it?' }, ctx);
+            expect(outcome.content).toMatch(/no words to search for/);
+            expect(host.findKnowledgeChunks).not.toHaveBeenCalled();
+        });
+
         it('reports what Salesforce said when Apex refuses', async () => {
             const { ctx, host } = setup();
             host.runQuery.mockRejectedValueOnce({

@@ -100,6 +100,16 @@ describe('c/knowledgeIndex', () => {
             );
         });
 
+        it('shortens a heading trail to the 255 characters the field holds, between words', () => {
+            const long = 'Very long heading words '.repeat(15).trim();
+            const [chunk] = splitDocument(`# ${long}\n## ${long}\nBody text.`, 'Markdown');
+            expect(chunk!.heading!.length).toBeLessThanOrEqual(255);
+            // Cut after a whole word: every word before the ellipsis is one of the heading's.
+            expect(chunk!.heading).toMatch(
+                /^(?:(?:Very|long|heading|words) )*(?:Very|long|heading|words)…$/
+            );
+        });
+
         it('returns no chunks for an empty or blank document', () => {
             expect(splitDocument('', 'Plain text')).toEqual([]);
             expect(splitDocument(' \n\n \r\n', 'Markdown')).toEqual([]);
@@ -141,6 +151,21 @@ describe('c/knowledgeIndex', () => {
             const terms = searchTerms('返品ポリシーについて教えてください');
             expect(terms.length).toBeGreaterThan(1);
             expect(terms.join('')).toContain('返品');
+        });
+
+        it('still finds words in unspaced scripts where Intl.Segmenter is missing', () => {
+            const intl = Intl as unknown as { Segmenter?: unknown };
+            const original = intl.Segmenter;
+            delete intl.Segmenter;
+            try {
+                jest.isolateModules(() => {
+                    const isolated =
+                        jest.requireActual<typeof import('c/knowledgeIndex')>('c/knowledgeIndex');
+                    expect(isolated.searchTerms('返品 policy')).toEqual(['返', '品', 'policy']);
+                });
+            } finally {
+                intl.Segmenter = original;
+            }
         });
 
         it('returns nothing for a question made only of stop words', () => {
