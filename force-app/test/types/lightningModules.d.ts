@@ -14,9 +14,10 @@ declare module 'lightning/uiRecordApi' {
         fields: Record<string, RecordFieldValue>;
     }
     export const getRecord: WireAdapterConstructor;
-    export function updateRecord(recordInput: {
-        fields: Record<string, unknown>;
-    }): Promise<RecordRepresentation>;
+    export function updateRecord(
+        recordInput: { fields: Record<string, unknown> },
+        clientOptions?: { ifUnmodifiedSince?: string }
+    ): Promise<RecordRepresentation>;
     export function createRecord(recordInput: {
         apiName: string;
         fields: Record<string, unknown>;

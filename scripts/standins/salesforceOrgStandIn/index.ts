@@ -86,9 +86,39 @@ export type SalesforceOrgStandIn = {
 
 const DEFAULT_CONSUMER_KEY = 'resident-standin-consumer-key';
 const CORS_ALLOWED_HEADERS =
-    'authorization, content-type, sforce-query-options, x-chatter-entity-encoding';
+    'authorization, content-type, if-unmodified-since, sforce-query-options, x-chatter-entity-encoding';
 
 type Cursor = { rows: StoredRecord[]; paths: string[]; userId: string; batchSize: number };
+
+function headerValue(req: IncomingMessage, name: string): string | undefined {
+    const value = req.headers[name];
+    return Array.isArray(value) ? value[0] : value;
+}
+
+/** Salesforce's `+0000` offsets, as Date.parse reads them (`+00:00`). */
+function parseSalesforceDateTime(value: unknown): number {
+    return Date.parse(String(value ?? '').replace(/([+-]\d\d)(\d\d)$/, '$1:$2'));
+}
+
+/**
+ * A conditional update (`If-Unmodified-Since`, what uiRecordApi sends for `ifUnmodifiedSince`):
+ * refused with 412 when the record was saved after that time, so nobody's edit is overwritten.
+ */
+function refuseIfModifiedSince(record: StoredRecord, since: string | undefined): void {
+    if (!since) return;
+    const sinceAt = parseSalesforceDateTime(since);
+    if (Number.isNaN(sinceAt)) {
+        throw new OrgError(400, 'INVALID_HEADER', `If-Unmodified-Since is not a date: ${since}`);
+    }
+    const modifiedAt = parseSalesforceDateTime(record.fields.LastModifiedDate);
+    if (!Number.isNaN(modifiedAt) && modifiedAt > sinceAt) {
+        throw new OrgError(
+            412,
+            'PRECONDITION_FAILED',
+            'The record was modified after the time given in If-Unmodified-Since, so it was not updated.'
+        );
+    }
+}
 
 function errorBody(errorCode: string, message: string, fields?: string[]): unknown[] {
     return [fields && fields.length > 0 ? { message, errorCode, fields } : { message, errorCode }];
@@ -314,7 +344,12 @@ export async function startSalesforceOrgStandIn(
                 return;
             }
             if (id && method === 'PATCH') {
-                store.update(user, id, await jsonBody(req), object.apiName);
+                const values = await jsonBody(req);
+                refuseIfModifiedSince(
+                    store.visibleRecord(user, id, object.apiName),
+                    headerValue(req, 'if-unmodified-since')
+                );
+                store.update(user, id, values, object.apiName);
                 res.writeHead(204, limitInfo);
                 res.end();
                 return;
@@ -362,6 +397,11 @@ export async function startSalesforceOrgStandIn(
                 }
                 if (target && method === 'PATCH') {
                     const body = await jsonBody(req);
+                    // uiRecordApi's clientOptions.ifUnmodifiedSince arrives as this header.
+                    refuseIfModifiedSince(
+                        store.visibleRecord(user, target),
+                        headerValue(req, 'if-unmodified-since')
+                    );
                     store.update(user, target, (body.fields ?? {}) as Record<string, unknown>);
                     const record = store.visibleRecord(user, target);
                     reply(200, uiRecord(store, user, record, [], allFieldsOf(record)));

@@ -327,6 +327,46 @@ describe('Salesforce org stand-in (test double)', () => {
         );
     });
 
+    it('honours If-Unmodified-Since (uiRecordApi ifUnmodifiedSince): a record saved later is not overwritten', async () => {
+        const created = await api(samToken, `${V}/ui-api/records`, {
+            method: 'POST',
+            json: {
+                apiName: 'Case',
+                fields: { Subject: 'Conflict check', AccountId: SAMPLE_ACCOUNT_ID }
+            }
+        });
+        const caseId = (created.body as { id: string }).id;
+        const seen = (created.body as { fields: { LastModifiedDate: { value: string } } }).fields
+            .LastModifiedDate.value;
+        const unchanged = await api(samToken, `${V}/ui-api/records/${caseId}`, {
+            method: 'PATCH',
+            headers: { 'if-unmodified-since': seen },
+            json: { fields: { Status: 'Working' } }
+        });
+        expect(unchanged.status).toBe(200);
+        // Someone saves again after what the caller saw: the caller's conditional write is refused.
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        await api(samToken, `${V}/sobjects/Case/${caseId}`, {
+            method: 'PATCH',
+            json: { Priority: 'High' }
+        });
+        const stale = await api(samToken, `${V}/ui-api/records/${caseId}`, {
+            method: 'PATCH',
+            headers: { 'if-unmodified-since': seen },
+            json: { fields: { Status: 'Closed' } }
+        });
+        expect(stale.status).toBe(412);
+        expect((stale.body as { errorCode: string }[])[0]?.errorCode).toBe('PRECONDITION_FAILED');
+        const read = await api(samToken, `${V}/sobjects/Case/${caseId}?fields=Status,Priority`);
+        expect(read.body).toMatchObject({ Status: 'Working', Priority: 'High' });
+        const garbled = await api(samToken, `${V}/ui-api/records/${caseId}`, {
+            method: 'PATCH',
+            headers: { 'if-unmodified-since': 'yesterday' },
+            json: { fields: { Status: 'Closed' } }
+        });
+        expect(garbled.status).toBe(400);
+    });
+
     it('refuses a non-editable field and a read-only shared record', async () => {
         const rating = await api(samToken, `${V}/sobjects/Account/${SAMPLE_ACCOUNT_ID}`, {
             method: 'PATCH',

@@ -166,15 +166,21 @@ export interface RecordInput {
     fields: Record<string, unknown>;
 }
 
-export async function updateRecord(recordInput: RecordInput): Promise<UiRecord> {
+export async function updateRecord(
+    recordInput: RecordInput,
+    clientOptions?: { ifUnmodifiedSince?: string }
+): Promise<UiRecord> {
     const { Id: id, ...fields } = recordInput.fields;
     if (typeof id !== 'string') {
         throw new Error('updateRecord needs fields.Id');
     }
+    // As on the platform: a conflict check becomes the UI API's If-Unmodified-Since header.
+    const since = clientOptions?.ifUnmodifiedSince;
     const record = (await withLdsErrors(
         orgFetch(uiApiPath(`records/${encodeURIComponent(id)}`), {
             method: 'PATCH',
-            body: JSON.stringify({ fields })
+            body: JSON.stringify({ fields }),
+            ...(since ? { headers: { 'if-unmodified-since': since } } : {})
         })
     )) as UiRecord;
     await notifyRecordUpdateAvailable([{ recordId: id }]);

@@ -518,7 +518,8 @@ export default class ActivityLog extends NavigationMixin(LightningElement) {
                 this.notice = { variant: 'warning', text: this.refusal(plan, check) };
                 return;
             }
-            await this.writeUndo(entry, plan);
+            const modified = record.fields.LastModifiedDate?.value;
+            await this.writeUndo(entry, plan, typeof modified === 'string' ? modified : undefined);
         } finally {
             this.isUndoing = false;
         }
@@ -548,7 +549,12 @@ export default class ActivityLog extends NavigationMixin(LightningElement) {
         return parts.join(' ');
     }
 
-    async writeUndo(entry: ActivityEntry, plan: UndoPlan): Promise<void> {
+    /**
+     * Writes the prior values back. `readAt` is the LastModifiedDate the change check just saw:
+     * passed as `ifUnmodifiedSince`, it makes Salesforce refuse the write if anyone saved the
+     * record between that check and this write.
+     */
+    async writeUndo(entry: ActivityEntry, plan: UndoPlan, readAt?: string): Promise<void> {
         const base: ActivityEntryInput = {
             kind: 'Undo',
             outcome: 'Succeeded',
@@ -565,7 +571,10 @@ export default class ActivityLog extends NavigationMixin(LightningElement) {
         };
         try {
             if (plan.kind === 'update') {
-                await updateRecord({ fields: { Id: plan.recordId, ...plan.prior } });
+                await updateRecord(
+                    { fields: { Id: plan.recordId, ...plan.prior } },
+                    readAt ? { ifUnmodifiedSince: readAt } : undefined
+                );
             } else {
                 await deleteRecord(plan.recordId);
             }

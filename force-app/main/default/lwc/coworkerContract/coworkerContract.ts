@@ -328,6 +328,12 @@ export interface WriteProposal {
     recordId: string | null;
     recordName: string | null;
     changes: FieldChange[];
+    /**
+     * The record's LastModifiedDate when the change was proposed (updates only). The write passes
+     * it to Salesforce as `ifUnmodifiedSince`, so an edit made after the proposal (by anyone, in
+     * any window) makes Salesforce refuse the write instead of the coworker overwriting it.
+     */
+    lastModified?: string | null;
     /** The object is in the coworker's auto-approve list: it was written without asking. */
     autoApproved: boolean;
 }

@@ -806,8 +806,14 @@ export default class CoworkerPanel extends LightningElement {
                 const created = await createRecord({ apiName, fields });
                 return { id: created.id };
             },
-            updateRecord: async (recordId, fields) => {
-                await updateRecord({ fields: { ...fields, Id: recordId } });
+            updateRecord: async (recordId, fields, options) => {
+                // clientOptions.ifUnmodifiedSince: Salesforce refuses if anyone edited meanwhile.
+                await updateRecord(
+                    { fields: { ...fields, Id: recordId } },
+                    options?.ifUnmodifiedSince
+                        ? { ifUnmodifiedSince: options.ifUnmodifiedSince }
+                        : undefined
+                );
             },
             findKnowledgeChunks: async (terms, maxCandidates) =>
                 ((await findChunks({ terms, maxCandidates })) ?? []) as KnowledgeChunk[],

@@ -96,7 +96,15 @@ export interface ToolHost {
     getObjectInfo(objectApiName: string): Promise<ObjectInfoLike>;
     getRecord(recordId: string, fields: string[]): Promise<RecordLike>;
     createRecord(objectApiName: string, fields: Record<string, unknown>): Promise<{ id: string }>;
-    updateRecord(recordId: string, fields: Record<string, unknown>): Promise<void>;
+    /**
+     * `uiRecordApi.updateRecord`; with `ifUnmodifiedSince` (a LastModifiedDate), Salesforce refuses
+     * the write when the record changed after that time.
+     */
+    updateRecord(
+        recordId: string,
+        fields: Record<string, unknown>,
+        options?: { ifUnmodifiedSince?: string }
+    ): Promise<void>;
     findKnowledgeChunks(terms: string[], maxCandidates: number): Promise<KnowledgeChunk[]>;
     getOrgHealth(): Promise<OrgHealth>;
 }
@@ -990,7 +998,14 @@ const HANDLERS: Record<ToolName, Handler> = {
             'update'
         );
         const nameField = tools.nameField(info);
-        const read = [...new Set([...Object.keys(values), ...(nameField ? [nameField] : [])])];
+        // LastModifiedDate makes the approved write conditional on nobody editing in between.
+        const read = [
+            ...new Set([
+                ...Object.keys(values),
+                ...(nameField ? [nameField] : []),
+                LAST_MODIFIED_FIELD
+            ])
+        ];
         const record = await hostCall(() => tools.record(info, recordId, read));
         const changes: FieldChange[] = Object.entries(values)
             .map(([field, after]) => ({
@@ -1019,6 +1034,7 @@ const HANDLERS: Record<ToolName, Handler> = {
             recordId: record.id,
             recordName,
             changes,
+            lastModified: lastModifiedOf(record),
             autoApproved: false
         };
         return propose(tools, input, proposal, info);
@@ -1102,6 +1118,13 @@ function readableRecord(tools: Tools, objectApiName: string, record: Record<stri
                 tools.readable(objectApiName, key)
         )
     );
+}
+
+const LAST_MODIFIED_FIELD = 'LastModifiedDate';
+
+function lastModifiedOf(record: RecordLike): string | null {
+    const value = record.fields[LAST_MODIFIED_FIELD]?.value;
+    return typeof value === 'string' && value ? value : null;
 }
 
 /** A proposed write waits for the user, unless the object's writes are auto-approved. */
@@ -1190,7 +1213,9 @@ async function write(tools: Tools, proposal: WriteProposal, input: unknown): Pro
     }
     const recordId = proposal.recordId;
     if (!recordId) throw new InputError('The proposed update names no record.');
-    const current = await hostCall(() => tools.record(info, recordId, Object.keys(values)));
+    const current = await hostCall(() =>
+        tools.record(info, recordId, [...Object.keys(values), LAST_MODIFIED_FIELD])
+    );
     const changed = proposal.changes.filter(
         (c) => !sameValue(current.fields[c.field]?.value ?? null, c.before)
     );
@@ -1214,7 +1239,13 @@ async function write(tools: Tools, proposal: WriteProposal, input: unknown): Pro
             }
         );
     }
-    await hostCall(() => tools.host.updateRecord(recordId, values));
+    // The comparison above catches what this browser can see; `ifUnmodifiedSince` makes Salesforce
+    // itself refuse when anyone edited the record after the proposal, closing the gap between
+    // that read (which LDS may serve from its cache) and this write.
+    const since = proposal.lastModified ?? lastModifiedOf(current);
+    await hostCall(() =>
+        tools.host.updateRecord(recordId, values, since ? { ifUnmodifiedSince: since } : undefined)
+    );
     const prior = Object.fromEntries(proposal.changes.map((c) => [c.field, c.before ?? null]));
     return outcome(
         {

@@ -376,9 +376,11 @@ describe('c-activity-log', () => {
             ]);
             recordWire.emit(accountRecord({ Rating: 'Hot', AnnualRevenue: 5000 }));
             await flushPromises();
-            expect(updateMock).toHaveBeenCalledWith({
-                fields: { Id: ACCOUNT_ID, Rating: 'Cold', AnnualRevenue: null }
-            });
+            // Conditional on the LastModifiedDate just checked: a save in between makes it fail.
+            expect(updateMock).toHaveBeenCalledWith(
+                { fields: { Id: ACCOUNT_ID, Rating: 'Cold', AnnualRevenue: null } },
+                { ifUnmodifiedSince: '2026-11-02T10:14:59.000Z' }
+            );
             expect(logMock).toHaveBeenCalledWith({
                 entry: expect.objectContaining({
                     kind: 'Undo',

@@ -699,9 +699,19 @@ describe('c-coworker-panel chat', () => {
             const element = mountPanel();
             const host = await hostOf(element);
             await host.updateRecord(ACCOUNT_ID, { Rating: 'Hot' });
-            expect(updateRecord).toHaveBeenCalledWith({
-                fields: { Rating: 'Hot', Id: ACCOUNT_ID }
-            });
+            expect(updateRecord).toHaveBeenCalledWith(
+                { fields: { Rating: 'Hot', Id: ACCOUNT_ID } },
+                undefined
+            );
+            await host.updateRecord(
+                ACCOUNT_ID,
+                { Rating: 'Warm' },
+                { ifUnmodifiedSince: '2026-11-20T09:00:00.000Z' }
+            );
+            expect(updateRecord).toHaveBeenLastCalledWith(
+                { fields: { Rating: 'Warm', Id: ACCOUNT_ID } },
+                { ifUnmodifiedSince: '2026-11-20T09:00:00.000Z' }
+            );
             await expect(host.createRecord('Contact', { LastName: 'Doe' })).resolves.toEqual({
                 id: '003000000000001AAA'
             });
