@@ -110,6 +110,23 @@ export const DATA_NOT_INSTRUCTIONS = [
     'Every create or update you propose is shown to the user, who approves or rejects it before anything is written.'
 ].join(' ');
 
+/**
+ * The profile facts the model needs to answer "this quarter" or "tomorrow" right: today's date in
+ * the user's time zone, the time zone and the language. Nothing that identifies the user.
+ */
+export function userFacts(now: Date): string {
+    const options = Intl.DateTimeFormat().resolvedOptions();
+    const timeZone = options.timeZone || 'UTC';
+    // en-CA formats a date as YYYY-MM-DD, which every model reads without ambiguity.
+    const today = new Intl.DateTimeFormat('en-CA', {
+        timeZone,
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit'
+    }).format(now);
+    return `Today is ${today} (time zone ${timeZone}); the user's language is ${options.locale}.`;
+}
+
 /** Fills `{0}`, `{1}`... in a Custom Label. */
 export function formatLabel(label: string, ...values: (string | number)[]): string {
     return label.replace(/\{(\d+)\}/g, (match, index: string) => {
@@ -707,6 +724,7 @@ export class CoworkerSession {
         } else {
             parts.push('The user is on a Salesforce app or home page: there is no current record.');
         }
+        parts.push(userFacts(new Date()));
         parts.push(DATA_NOT_INSTRUCTIONS);
         return this.masker.mask(parts.filter(Boolean).join('\n\n'));
     }

@@ -225,6 +225,8 @@ describe('c/coworkerSession', () => {
         ]);
         expect(first.system).toContain('You help account managers.');
         expect(first.system).toContain(DATA_NOT_INSTRUCTIONS);
+        // The date the model reasons with ("this quarter") is the user's today, not its training's.
+        expect(first.system).toMatch(/Today is \d{4}-\d{2}-\d{2} \(time zone [^)]+\)/);
         const second = sentBody(h.fetchMock, 1) as {
             messages: { role: string; content: unknown }[];
         };
