@@ -16,7 +16,8 @@ import findChunks from '@salesforce/apex/KnowledgeController.findChunks';
 import getOrgHealth from '@salesforce/apex/OrgHealthController.getOrgHealth';
 import { checkRelayHealth } from 'c/relayClient';
 import type { RelayStatus } from 'c/relayClient';
-import { CoworkerSession, formatLabel, readableError } from 'c/coworkerSession';
+import { CoworkerSession } from 'c/coworkerSession';
+import { formatLabel, readableError } from 'c/userMessages';
 import type { CoworkerApex } from 'c/coworkerSession';
 import type { ObjectInfoLike, RecordLike, ToolHost } from 'c/coworkerTools';
 import type {

@@ -62,6 +62,7 @@ import createFailedLabel from '@salesforce/label/c.Resident_CoworkerError_Create
 import logFailedLabel from '@salesforce/label/c.Resident_CoworkerError_LogFailed';
 import stoppedLabel from '@salesforce/label/c.Resident_CoworkerError_Stopped';
 import modelCallSummaryLabel from '@salesforce/label/c.Resident_Coworker_ModelCallSummary';
+import { formatLabel, readableError } from 'c/userMessages';
 
 /** The package's Apex the loop calls; the panel passes the `@salesforce/apex` imports. */
 export interface CoworkerApex {
@@ -125,28 +126,6 @@ export function userFacts(now: Date): string {
         day: '2-digit'
     }).format(now);
     return `Today is ${today} (time zone ${timeZone}); the user's language is ${options.locale}.`;
-}
-
-/** Fills `{0}`, `{1}`... in a Custom Label. */
-export function formatLabel(label: string, ...values: (string | number)[]): string {
-    return label.replace(/\{(\d+)\}/g, (match, index: string) => {
-        const value = values[Number(index)];
-        return value === undefined ? match : String(value);
-    });
-}
-
-/** The readable message of an Apex or LDS error, never an object dump. */
-export function readableError(error: unknown): string {
-    const body = (error as { body?: { message?: string } | { message?: string }[] })?.body;
-    if (Array.isArray(body)) {
-        return body
-            .map((e) => e.message)
-            .filter(Boolean)
-            .join(', ');
-    }
-    if (body && typeof body.message === 'string') return body.message;
-    if (error instanceof Error) return error.message;
-    return String(error);
 }
 
 /** A task title from the first message: its first line, whitespace collapsed, at most 80 characters. */

@@ -1,7 +1,7 @@
 /**
- * Turning Salesforce's answers into sentences a user can act on, for the activity log, trust
- * settings and knowledge manager: Custom Labels with `{0}` placeholders, and the readable message
- * inside an Apex, LDS or JavaScript error (never an object dump).
+ * Turning Salesforce's answers into sentences a user can act on, for every Resident component:
+ * Custom Labels with `{0}` placeholders, and the readable message inside an Apex, LDS or
+ * JavaScript error (never an object dump).
  */
 
 /** Fills `{0}`, `{1}`... in a Custom Label, the way Salesforce's own format helpers do. */
