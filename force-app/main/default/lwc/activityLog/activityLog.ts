@@ -18,7 +18,7 @@ import type {
     ActivityOutcome,
     ToolName
 } from 'c/coworkerContract';
-import { formatLabel, readableError } from 'c/userMessages';
+import { formatLabel, readableError, noticeClass, noticeRole } from 'c/userMessages';
 import {
     checkUnchanged,
     diffRows,
@@ -631,17 +631,11 @@ export default class ActivityLog extends NavigationMixin(LightningElement) {
     }
 
     get noticeClass(): string {
-        const tone =
-            this.notice?.variant === 'success'
-                ? 'slds-theme_success'
-                : this.notice?.variant === 'warning'
-                  ? 'slds-theme_warning'
-                  : 'slds-theme_error';
-        return `slds-notify slds-notify_alert slds-m-bottom_small ${tone}`;
+        return noticeClass(this.notice?.variant);
     }
 
     get noticeRole(): string {
-        return this.notice?.variant === 'success' ? 'status' : 'alert';
+        return noticeRole(this.notice?.variant);
     }
 }
 

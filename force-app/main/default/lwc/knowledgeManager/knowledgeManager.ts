@@ -7,7 +7,7 @@ import setDocumentActive from '@salesforce/apex/KnowledgeController.setDocumentA
 import { splitDocument } from 'c/knowledgeIndex';
 import { extractPdfText } from 'c/pdfText';
 import type { KnowledgeChunkInput, KnowledgeDocumentSummary } from 'c/coworkerContract';
-import { formatLabel, readableError } from 'c/userMessages';
+import { formatLabel, readableError, noticeClass, noticeRole } from 'c/userMessages';
 
 import titleLabel from '@salesforce/label/c.Resident_KnowledgeManager_Title';
 import loadingLabel from '@salesforce/label/c.Resident_KnowledgeManager_Loading';
@@ -395,16 +395,10 @@ export default class KnowledgeManager extends LightningElement {
     }
 
     get noticeClass(): string {
-        const tone =
-            this.notice?.variant === 'success'
-                ? 'slds-theme_success'
-                : this.notice?.variant === 'warning'
-                  ? 'slds-theme_warning'
-                  : 'slds-theme_error';
-        return `slds-notify slds-notify_alert slds-m-bottom_small ${tone}`;
+        return noticeClass(this.notice?.variant);
     }
 
     get noticeRole(): string {
-        return this.notice?.variant === 'success' ? 'status' : 'alert';
+        return noticeRole(this.notice?.variant);
     }
 }

@@ -8,7 +8,7 @@ import type {
     TrustSettingsChange,
     TrustSettingsSaveResult
 } from 'c/coworkerContract';
-import { formatLabel, readableError } from 'c/userMessages';
+import { formatLabel, readableError, noticeClass, noticeRole } from 'c/userMessages';
 
 import titleLabel from '@salesforce/label/c.Resident_TrustSettings_Title';
 import loadingLabel from '@salesforce/label/c.Resident_TrustSettings_Loading';
@@ -246,13 +246,11 @@ export default class TrustSettingsEditor extends LightningElement {
     }
 
     get noticeClass(): string {
-        return `slds-notify slds-notify_alert slds-m-bottom_small ${
-            this.notice?.variant === 'success' ? 'slds-theme_success' : 'slds-theme_error'
-        }`;
+        return noticeClass(this.notice?.variant);
     }
 
     get noticeRole(): string {
-        return this.notice?.variant === 'success' ? 'status' : 'alert';
+        return noticeRole(this.notice?.variant);
     }
 
     // ---------------------------------------------------------------------------------------

@@ -49,3 +49,22 @@ export function readableError(error: unknown): string {
     if (typeof error === 'string' && error) return error;
     return String((error as { message?: unknown })?.message ?? error);
 }
+
+/** How a page-level message looks: SLDS alert tone by variant. */
+export type NoticeVariant = 'success' | 'warning' | 'error';
+
+/** The SLDS alert classes for a notice (an error unless it says otherwise). */
+export function noticeClass(variant: NoticeVariant | undefined): string {
+    const tone =
+        variant === 'success'
+            ? 'slds-theme_success'
+            : variant === 'warning'
+              ? 'slds-theme_warning'
+              : 'slds-theme_error';
+    return `slds-notify slds-notify_alert slds-m-bottom_small ${tone}`;
+}
+
+/** Success is announced politely (status); warnings and errors interrupt (alert). */
+export function noticeRole(variant: NoticeVariant | undefined): string {
+    return variant === 'success' ? 'status' : 'alert';
+}
