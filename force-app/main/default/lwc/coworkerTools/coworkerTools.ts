@@ -82,6 +82,14 @@ export interface RecordLike {
     fields: Record<string, { value: unknown; displayValue?: string | null }>;
 }
 
+/** Read with every record a write touches: the write is conditional on it (ifUnmodifiedSince). */
+const LAST_MODIFIED_FIELD = 'LastModifiedDate';
+
+function lastModifiedOf(record: RecordLike): string | null {
+    const value = record.fields[LAST_MODIFIED_FIELD]?.value;
+    return typeof value === 'string' && value ? value : null;
+}
+
 /**
  * What the panel gives the tools. `getRecord` takes qualified field names (`Account.Rating`), as
  * LDS `getRecord`'s optionalFields do; the record's fields come back keyed by field API name.
@@ -1118,13 +1126,6 @@ function readableRecord(tools: Tools, objectApiName: string, record: Record<stri
                 tools.readable(objectApiName, key)
         )
     );
-}
-
-const LAST_MODIFIED_FIELD = 'LastModifiedDate';
-
-function lastModifiedOf(record: RecordLike): string | null {
-    const value = record.fields[LAST_MODIFIED_FIELD]?.value;
-    return typeof value === 'string' && value ? value : null;
 }
 
 /** A proposed write waits for the user, unless the object's writes are auto-approved. */
