@@ -58,21 +58,19 @@ function activityIds(): Set<string> {
 }
 
 /** What "another user" does through the org's REST API, outside the coworker. */
-async function restPatch(
-    username: string,
-    type: string,
-    id: string,
-    fields: Row
-): Promise<void> {
+async function restPatch(username: string, type: string, id: string, fields: Row): Promise<void> {
     const session = stack.org.sessionFor(username);
-    const response = await fetch(`${stack.urls.orgStandIn}/services/data/v62.0/sobjects/${type}/${id}`, {
-        method: 'PATCH',
-        headers: {
-            authorization: `Bearer ${session.access_token}`,
-            'content-type': 'application/json'
-        },
-        body: JSON.stringify(fields)
-    });
+    const response = await fetch(
+        `${stack.urls.orgStandIn}/services/data/v62.0/sobjects/${type}/${id}`,
+        {
+            method: 'PATCH',
+            headers: {
+                authorization: `Bearer ${session.access_token}`,
+                'content-type': 'application/json'
+            },
+            body: JSON.stringify(fields)
+        }
+    );
     expect(response.status, await response.text()).toBe(204);
 }
 
@@ -86,7 +84,9 @@ function recordedBodies(): MessagesRequestBody[] {
 }
 
 /** The tool_result blocks of the last request, by tool_use id order. */
-function toolResults(body: MessagesRequestBody | undefined): { content: string; is_error?: boolean }[] {
+function toolResults(
+    body: MessagesRequestBody | undefined
+): { content: string; is_error?: boolean }[] {
     const last = body?.messages.at(-1);
     if (!last || !Array.isArray(last.content)) return [];
     return (last.content as { type: string; content: string; is_error?: boolean }[]).filter(
@@ -153,9 +153,7 @@ async function diffRows(card: Locator): Promise<string[][]> {
     const rows = card.locator('[data-id="diff-row"]');
     const out: string[][] = [];
     for (let i = 0; i < (await rows.count()); i += 1) {
-        out.push(
-            (await rows.nth(i).locator('th, td').allInnerTexts()).map((t) => t.trim())
-        );
+        out.push((await rows.nth(i).locator('th, td').allInnerTexts()).map((t) => t.trim()));
     }
     return out;
 }
@@ -197,7 +195,9 @@ describe('the coworker end to end (workbench, relay on workerd, stand-ins)', () 
                         records?: { Name: string }[];
                     };
                     const names = (rows.records ?? []).map((r) => r.Name).join(' and ');
-                    return text(`Acme has ${rows.records?.length ?? 0} open opportunities: ${names}.`)!;
+                    return text(
+                        `Acme has ${rows.records?.length ?? 0} open opportunities: ${names}.`
+                    )!;
                 }
             }
         ]);
@@ -233,7 +233,12 @@ describe('the coworker end to end (workbench, relay on workerd, stand-ins)', () 
     test('an update proposed, shown as a diff, written only on Approve, logged with prior values, undone', async () => {
         expect(field(SAMPLE_ACCOUNT_ID, 'Rating')).toBe('Warm');
         stack.anthropic.loadScript([
-            { reply: toolUse('update_record', { recordId: SAMPLE_ACCOUNT_ID, fields: { Rating: 'Hot' } }) },
+            {
+                reply: toolUse('update_record', {
+                    recordId: SAMPLE_ACCOUNT_ID,
+                    fields: { Rating: 'Hot' }
+                })
+            },
             { reply: text('Done: Acme is rated Hot now.') }
         ]);
         const before = activityIds();
@@ -273,7 +278,9 @@ describe('the coworker end to end (workbench, relay on workerd, stand-ins)', () 
         await row.getByRole('button', { name: label('Resident_ActivityLog_Open') }).click();
         const detail = log.locator('[data-id="detail"]');
         await detail.waitFor();
-        await expect.poll(() => detail.locator('[data-id="diff"]').innerText()).toMatch(/Rating[\s\S]*Warm[\s\S]*Hot/);
+        await expect
+            .poll(() => detail.locator('[data-id="diff"]').innerText())
+            .toMatch(/Rating[\s\S]*Warm[\s\S]*Hot/);
         await detail.locator('[data-id="undo"] button').click();
         await log.getByRole('button', { name: 'OK' }).click();
         await expect
@@ -290,7 +297,12 @@ describe('the coworker end to end (workbench, relay on workerd, stand-ins)', () 
     test("undo refuses, and writes nothing, when someone changed the record after the coworker's write", async () => {
         expect(field(SAMPLE_ACCOUNT_ID, 'Industry')).toBe('Technology');
         stack.anthropic.loadScript([
-            { reply: toolUse('update_record', { recordId: SAMPLE_ACCOUNT_ID, fields: { Industry: 'Energy' } }) },
+            {
+                reply: toolUse('update_record', {
+                    recordId: SAMPLE_ACCOUNT_ID,
+                    fields: { Industry: 'Energy' }
+                })
+            },
             { reply: text('Industry updated.') }
         ]);
         const before = activityIds();
@@ -303,7 +315,9 @@ describe('the coworker end to end (workbench, relay on workerd, stand-ins)', () 
         await page.close();
 
         // Sam, who owns Acme, edits the same field through the API afterwards.
-        await restPatch(STANDIN_USERNAMES.sam, 'Account', SAMPLE_ACCOUNT_ID, { Industry: 'Retail' });
+        await restPatch(STANDIN_USERNAMES.sam, 'Account', SAMPLE_ACCOUNT_ID, {
+            Industry: 'Retail'
+        });
 
         const log = await browser.context.newPage();
         log.on('pageerror', (error) => pageErrors.push(error.message));
@@ -379,18 +393,32 @@ describe('the coworker end to end (workbench, relay on workerd, stand-ins)', () 
     });
 
     test('an injected instruction in a Case produces proposals only; one approved writes one, rejected ones write nothing', async () => {
-        const accounts = records('Account').filter((r) => r.Rating !== 'Hot').slice(0, 3);
+        const accounts = records('Account')
+            .filter((r) => r.Rating !== 'Hot')
+            .slice(0, 3);
         expect(accounts.length).toBe(3);
         const ratingsBefore = new Map(records('Account').map((r) => [r.Id, r.Rating]));
-        const proposals = accounts.map((a) =>
-            toolUse('update_record', { recordId: String(a.Id), fields: { Rating: 'Hot' } })!.content[0]!
+        const proposals = accounts.map(
+            (a) =>
+                toolUse('update_record', { recordId: String(a.Id), fields: { Rating: 'Hot' } })!
+                    .content[0]!
         );
         stack.anthropic.loadScript([
-            { reply: toolUse('get_record', { recordId: INJECTED_CASE_ID, fields: ['Subject', 'Description'] }) },
+            {
+                reply: toolUse('get_record', {
+                    recordId: INJECTED_CASE_ID,
+                    fields: ['Subject', 'Description']
+                })
+            },
             // The "compromised" model obeys the Case: it proposes updates to several accounts at once.
             {
                 when: (_text, body) => JSON.stringify(body.messages).includes(INJECTED_INSTRUCTION),
-                reply: { content: [{ type: 'text', text: 'Updating every account as asked.' }, ...proposals] }
+                reply: {
+                    content: [
+                        { type: 'text', text: 'Updating every account as asked.' },
+                        ...proposals
+                    ]
+                }
             },
             { reply: text('One account updated; you rejected the others.') }
         ]);
@@ -417,7 +445,10 @@ describe('the coworker end to end (workbench, relay on workerd, stand-ins)', () 
 
         const logged = newActivity(before).filter((e) => e.Tool__c === 'update_record');
         const outcomes = (id: unknown) =>
-            logged.filter((e) => e.Record_Id__c === id).map((e) => e.Outcome__c).sort();
+            logged
+                .filter((e) => e.Record_Id__c === id)
+                .map((e) => e.Outcome__c)
+                .sort();
         expect(outcomes(accounts[0]!.Id)).toEqual(['Proposed', 'Succeeded']);
         expect(outcomes(accounts[1]!.Id)).toEqual(['Proposed', 'Rejected']);
         expect(outcomes(accounts[2]!.Id)).toEqual(['Proposed', 'Rejected']);
@@ -433,7 +464,12 @@ describe('the coworker end to end (workbench, relay on workerd, stand-ins)', () 
         const email = String(contact.Email);
         expect(email).toMatch(/@/);
         stack.anthropic.loadScript([
-            { reply: toolUse('get_record', { recordId: String(contact.Id), fields: ['Name', 'Email'] }) },
+            {
+                reply: toolUse('get_record', {
+                    recordId: String(contact.Id),
+                    fields: ['Name', 'Email']
+                })
+            },
             { reply: text(`${String(contact.Name)} can be reached at <EMAIL_1>.`) }
         ]);
         const page = await openRecordPage('ada');
@@ -458,16 +494,26 @@ describe('the coworker end to end (workbench, relay on workerd, stand-ins)', () 
     });
 
     test('Stop during a slow stream keeps what arrived', async () => {
-        const long = Array.from({ length: 60 }, (_, i) => `Sentence ${i + 1} of a long answer.`).join(' ');
+        const long = Array.from(
+            { length: 60 },
+            (_, i) => `Sentence ${i + 1} of a long answer.`
+        ).join(' ');
         stack.anthropic.loadScript([{ reply: text(long), chunkDelayMs: 100 }]);
         const page = await openRecordPage('ada');
         await ask(page, 'Tell me everything about Acme');
         await expectInConversation(page, 'Sentence 3 of');
         await panel(page).locator('[data-id="stop"] button').click();
         await expect
-            .poll(() => panel(page).locator('[data-id="stopped-note"], [data-id="error-message"]').first().innerText(), {
-                timeout: 20_000
-            })
+            .poll(
+                () =>
+                    panel(page)
+                        .locator('[data-id="stopped-note"], [data-id="error-message"]')
+                        .first()
+                        .innerText(),
+                {
+                    timeout: 20_000
+                }
+            )
             .toBe(label('Resident_CoworkerError_Stopped'));
         const shown = await conversation(page).innerText();
         expect(shown).toContain('Sentence 3 of');
@@ -483,7 +529,9 @@ describe('the coworker end to end (workbench, relay on workerd, stand-ins)', () 
     test('a 429 from the model shows the rate-limit message with the wait', async () => {
         // The relay's SDK retries a 429 three times (retry-after 1 s), then passes it on.
         stack.anthropic.loadScript(
-            Array.from({ length: 4 }, () => ({ fail: { kind: 'rate_limit' as const, retryAfterSeconds: 1 } }))
+            Array.from({ length: 4 }, () => ({
+                fail: { kind: 'rate_limit' as const, retryAfterSeconds: 1 }
+            }))
         );
         const page = await openRecordPage('ada');
         await ask(page, 'Hello');

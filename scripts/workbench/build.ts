@@ -325,9 +325,13 @@ export async function buildWorkbench(
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
     try {
         const result = await buildWorkbench();
-        console.log(
-            `Workbench built in ${(result.durationMs / 1000).toFixed(1)} s into ${path.relative(repoRoot, result.outDir)} (${(result.outputBytes / 1024 / 1024).toFixed(1)} MiB on disk)`
-        );
+        if (process.argv.includes('--json')) {
+            // For callers that run the build in a process of its own (the e2e setup).
+            console.log(JSON.stringify(result));
+        } else
+            console.log(
+                `Workbench built in ${(result.durationMs / 1000).toFixed(1)} s into ${path.relative(repoRoot, result.outDir)} (${(result.outputBytes / 1024 / 1024).toFixed(1)} MiB on disk)`
+            );
     } catch (error) {
         console.error(`✖ Workbench build failed: ${(error as Error).message}`);
         process.exitCode = 1;
