@@ -294,6 +294,58 @@ describe('the coworker end to end (workbench, relay on workerd, stand-ins)', () 
         await log.close();
     });
 
+    test('a created record, approved, is deleted again by Undo on the Activity log; Open record navigates', async () => {
+        stack.anthropic.loadScript([
+            {
+                reply: toolUse('create_record', {
+                    objectApiName: 'Contact',
+                    fields: { FirstName: 'Grace', LastName: 'Hopper', AccountId: SAMPLE_ACCOUNT_ID }
+                })
+            },
+            { reply: text('Grace Hopper is on Acme now.') }
+        ]);
+        const page = await openRecordPage('ada');
+        await ask(page, 'Add Grace Hopper as a contact here');
+        const card = await proposalCard(page);
+        await card.locator('[data-id="approve"] button').click();
+        await expectInConversation(page, 'Grace Hopper is on Acme now.');
+        const created = records('Contact').find((r) => r.LastName === 'Hopper');
+        expect(created?.AccountId).toBe(SAMPLE_ACCOUNT_ID);
+        await page.close();
+
+        const log = await browser.context.newPage();
+        log.on('pageerror', (error) => pageErrors.push(error.message));
+        await log.goto(`${stack.urls.appPages['activity-log']}?user=ada`);
+        const row = log
+            .locator('[data-id="entries"] tr')
+            .filter({ hasText: 'create_record' })
+            .filter({ hasText: 'Succeeded' })
+            .first();
+        await row.waitFor({ timeout: 20_000 });
+        await row.getByRole('button', { name: label('Resident_ActivityLog_Open') }).click();
+        await log.locator('[data-id="detail"] [data-id="undo"] button').click();
+        await log.getByRole('button', { name: 'OK' }).click();
+        await expect
+            .poll(() => log.locator('[data-id="notice"]').innerText(), { timeout: 20_000 })
+            .toBe(label('Resident_ActivityLog_Deleted'));
+        expect(records('Contact').some((r) => r.Id === created?.Id)).toBe(false);
+
+        // lightning/navigation in the workbench: the Account's entry opens the Account's page.
+        await log.goto(`${stack.urls.appPages['activity-log']}?user=ada`);
+        const industry = log
+            .locator('[data-id="entries"] tr')
+            .filter({ hasText: 'update_record' })
+            .first();
+        await industry.waitFor({ timeout: 20_000 });
+        await industry.getByRole('button', { name: label('Resident_ActivityLog_Open') }).click();
+        await Promise.all([
+            log.waitForURL(/\/lightning\/r\/Account\/\w+\/view\?user=ada$/),
+            log.locator('[data-id="detail"] [data-id="open-record"]').click()
+        ]);
+        expect(pageErrors).toEqual([]);
+        await log.close();
+    });
+
     test("undo refuses, and writes nothing, when someone changed the record after the coworker's write", async () => {
         expect(field(SAMPLE_ACCOUNT_ID, 'Industry')).toBe('Technology');
         stack.anthropic.loadScript([

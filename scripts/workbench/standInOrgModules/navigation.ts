@@ -34,6 +34,8 @@ export function workbenchUrlOf(pageRef: PageReference): string | null {
     return user ? `${path}?user=${encodeURIComponent(user)}` : path;
 }
 
+// A mixin's constructor takes whatever its base takes; TypeScript requires `any[]` for that.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Constructor = new (...args: any[]) => object;
 
 function mixin<T extends Constructor>(Base: T) {
