@@ -9,6 +9,7 @@ export default defineConfig({
     root: fileURLToPath(new URL('.', import.meta.url)),
     test: {
         include: ['**/*.e2e.test.ts'],
+        globalSetup: ['./buildOnce.ts'],
         environment: 'node',
         // One stack and one browser at a time: two cores, and every test shares the stack.
         fileParallelism: false,

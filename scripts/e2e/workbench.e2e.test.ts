@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { startWorkbenchStack, type WorkbenchStack } from '../start';
 import { SAMPLE_ACCOUNT_NAME } from '../standins/salesforceOrgStandIn/seedData';
 import { readCustomLabels } from '../workbench/labels';
@@ -59,10 +59,12 @@ describe('local workbench in Chromium', () => {
         labels = await readCustomLabels(
             path.join(repoRoot, 'force-app/main/default/labels/CustomLabels.labels-meta.xml')
         );
-        stack = await startWorkbenchStack({ build: true });
+        // Built once for the whole run by buildOnce.ts (the e2e config's globalSetup).
+        const build = inject('workbenchBuild');
+        stack = await startWorkbenchStack({ build: false });
         console.log(
-            `workbench build: ${((stack.build?.durationMs ?? 0) / 1000).toFixed(1)} s, ` +
-                `${((stack.build?.outputBytes ?? 0) / 1024 / 1024).toFixed(1)} MiB on disk`
+            `workbench build: ${(build.durationMs / 1000).toFixed(1)} s, ` +
+                `${(build.outputBytes / 1024 / 1024).toFixed(1)} MiB on disk`
         );
         browser = await launchChromium();
     });

@@ -51,6 +51,35 @@ describe('Anthropic stand-in (test double) through the official SDK', () => {
         expect(eventTypes.at(-1)).toBe('message_stop');
     });
 
+    it('computes a reply from the request when a turn has replyFrom (streamed and plain)', async () => {
+        const echoLastToolResult = {
+            replyFrom: (body: { messages: { content: unknown }[] }) => {
+                const blocks = body.messages.at(-1)?.content as { content?: string }[];
+                return {
+                    content: [{ type: 'text' as const, text: `You said ${blocks[0]?.content}` }]
+                };
+            }
+        };
+        standIn.loadScript([echoLastToolResult, echoLastToolResult]);
+        const messages: Anthropic.MessageParam[] = [
+            { role: 'user', content: 'look it up' },
+            {
+                role: 'assistant',
+                content: [{ type: 'tool_use', id: 'toolu_1', name: 't', input: {} }]
+            },
+            {
+                role: 'user',
+                content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: 'three rows' }]
+            }
+        ];
+        const plain = await client.messages.create({ model: 'm', max_tokens: 10, messages });
+        expect(plain.content[0]).toMatchObject({ type: 'text', text: 'You said three rows' });
+        const streamed = await client.messages
+            .stream({ model: 'm', max_tokens: 10, messages })
+            .finalMessage();
+        expect(streamed.content[0]).toMatchObject({ type: 'text', text: 'You said three rows' });
+    });
+
     it('round-trips a tool_use block, streamed as input_json_delta and plain', async () => {
         const script = () =>
             standIn.loadScript([

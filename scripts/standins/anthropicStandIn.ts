@@ -40,12 +40,23 @@ export type MessagesRequestBody = {
     [key: string]: unknown;
 };
 
+export type ScriptedReply = {
+    content: ReplyBlock[];
+    stopReason?: StopReason;
+    inputTokens?: number;
+};
+
 export type ScriptTurn = {
     /** JSON-friendly match: the turn answers only when the last user message text contains this. */
     whenLastUserTextIncludes?: string;
     /** In-process only: the turn answers only when this returns true. */
     when?: (lastUserText: string, body: MessagesRequestBody) => boolean;
-    reply?: { content: ReplyBlock[]; stopReason?: StopReason; inputTokens?: number };
+    reply?: ScriptedReply;
+    /**
+     * In-process only: the reply computed from the request (e.g. echoing what a tool result held),
+     * for tests whose expected answer depends on what the caller sent. Used when `reply` is absent.
+     */
+    replyFrom?: (body: MessagesRequestBody) => ScriptedReply;
     fail?: ScriptedFailure;
     /** Delay between this turn's streamed deltas, overriding the stand-in's `chunkDelayMs`. */
     chunkDelayMs?: number;
@@ -398,7 +409,8 @@ export async function startAnthropicStandIn(
             sendApiError(res, 529, 'overloaded_error', 'Overloaded');
             return;
         }
-        const reply = turn.reply ?? { content: [{ type: 'text', text: '' }] };
+        const reply = turn.reply ??
+            turn.replyFrom?.(body) ?? { content: [{ type: 'text', text: '' }] };
         const failure =
             fail?.kind === 'mid_stream_error' || fail?.kind === 'connection_drop'
                 ? { afterDeltas: fail.afterDeltas, drop: fail.kind === 'connection_drop' }

@@ -40,6 +40,7 @@ const sldsAssetsDir = path.join(
 
 /** Platform modules the stand-in org answers, by the name components import them with. */
 const STAND_IN_ORG_MODULES: Record<string, string> = {
+    'lightning/navigation': 'navigation.ts',
     'lightning/platformResourceLoader': 'platformResourceLoader.ts',
     'lightning/platformShowToastEvent': 'platformShowToastEvent.ts',
     'lightning/uiRecordApi': 'uiRecordApi.ts',
@@ -49,6 +50,13 @@ const STAND_IN_ORG_MODULES: Record<string, string> = {
 };
 
 export const VIRTUAL = '\0workbench:';
+
+/**
+ * Base component gates the workbench closes. The package's stub opens every gate, but a
+ * form-associated combobox (`attachInternals`) cannot run under synthetic shadow, which the
+ * workbench uses as Lightning Experience does: every lightning-combobox would throw.
+ */
+const CLOSED_GATES = new Set(['@salesforce/gate/bc.260.enableComboboxElementInternals']);
 
 /**
  * The Resident components the pages place (tag → component folder). Each is optional at build
@@ -116,6 +124,9 @@ export function standInOrgModules(
             ) {
                 return VIRTUAL + source;
             }
+            if (CLOSED_GATES.has(source)) {
+                return VIRTUAL + source;
+            }
             if (importer?.startsWith(VIRTUAL) && path.isAbsolute(source)) {
                 return source;
             }
@@ -129,6 +140,9 @@ export function standInOrgModules(
                 return null;
             }
             const source = id.slice(VIRTUAL.length);
+            if (CLOSED_GATES.has(source)) {
+                return 'export default { isOpen: () => false };';
+            }
             if (source === '@salesforce/apex') {
                 return `export { refreshApex } from ${JSON.stringify(apexModule)};`;
             }
@@ -311,9 +325,13 @@ export async function buildWorkbench(
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
     try {
         const result = await buildWorkbench();
-        console.log(
-            `Workbench built in ${(result.durationMs / 1000).toFixed(1)} s into ${path.relative(repoRoot, result.outDir)} (${(result.outputBytes / 1024 / 1024).toFixed(1)} MiB on disk)`
-        );
+        if (process.argv.includes('--json')) {
+            // For callers that run the build in a process of its own (the e2e setup).
+            console.log(JSON.stringify(result));
+        } else
+            console.log(
+                `Workbench built in ${(result.durationMs / 1000).toFixed(1)} s into ${path.relative(repoRoot, result.outDir)} (${(result.outputBytes / 1024 / 1024).toFixed(1)} MiB on disk)`
+            );
     } catch (error) {
         console.error(`✖ Workbench build failed: ${(error as Error).message}`);
         process.exitCode = 1;

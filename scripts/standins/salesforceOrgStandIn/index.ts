@@ -354,6 +354,12 @@ export async function startSalesforceOrgStandIn(
                 res.end();
                 return;
             }
+            if (id && method === 'DELETE') {
+                store.delete(user, id, object.apiName);
+                res.writeHead(204, limitInfo);
+                res.end();
+                return;
+            }
         }
 
         if (area === 'ui-api') {
@@ -405,6 +411,12 @@ export async function startSalesforceOrgStandIn(
                     store.update(user, target, (body.fields ?? {}) as Record<string, unknown>);
                     const record = store.visibleRecord(user, target);
                     reply(200, uiRecord(store, user, record, [], allFieldsOf(record)));
+                    return;
+                }
+                if (target && method === 'DELETE') {
+                    store.delete(user, target);
+                    res.writeHead(204, limitInfo);
+                    res.end();
                     return;
                 }
                 if (!target && method === 'POST') {

@@ -68,7 +68,9 @@ type Profile = {
     customPermissions: Set<string>;
 };
 
-const ALL: ObjectPermissions = { read: true, create: true, edit: true };
+/** Read, create, edit and delete, as the standard profiles grant them on the sales objects (delete
+ *  still needs ownership or Modify All, so undo can remove what the coworker created). */
+const ALL: ObjectPermissions = { read: true, create: true, edit: true, delete: true };
 const READ_ONLY: ObjectPermissions = { read: true, create: false, edit: false };
 /** Create and read, never edit or delete: the activity log and feedback are append-only. */
 const APPEND_ONLY: ObjectPermissions = { read: true, create: true, edit: false, delete: false };

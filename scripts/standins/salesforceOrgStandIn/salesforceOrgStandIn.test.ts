@@ -367,6 +367,45 @@ describe('Salesforce org stand-in (test double)', () => {
         expect(garbled.status).toBe(400);
     });
 
+    it('deletes a record its owner made, over ui-api and sobjects, and refuses the rest', async () => {
+        const made = async (subject: string): Promise<string> => {
+            const created = await api(samToken, `${V}/ui-api/records`, {
+                method: 'POST',
+                json: {
+                    apiName: 'Case',
+                    fields: { Subject: subject, AccountId: SAMPLE_ACCOUNT_ID }
+                }
+            });
+            return (created.body as { id: string }).id;
+        };
+        const viaUiApi = await made('Undo me (ui-api)');
+        expect(
+            (await api(samToken, `${V}/ui-api/records/${viaUiApi}`, { method: 'DELETE' })).status
+        ).toBe(204);
+        expect((await api(samToken, `${V}/ui-api/records/${viaUiApi}`)).status).toBe(404);
+        const viaSobjects = await made('Undo me (sobjects)');
+        expect(
+            (await api(samToken, `${V}/sobjects/Case/${viaSobjects}`, { method: 'DELETE' })).status
+        ).toBe(204);
+        expect((await api(samToken, `${V}/sobjects/Case/${viaSobjects}`)).status).toBe(404);
+        // A record Sam cannot see is not there for him to delete.
+        const adaOwned = org.store
+            .systemRecords('Account')
+            .find(
+                (r) =>
+                    r.fields.OwnerId !== SAM_SELLER_ID &&
+                    !org.store.canReadId(org.store.user(SAM_SELLER_ID)!, r.fields.Id)
+            );
+        expect(adaOwned).toBeDefined();
+        const refused = await api(samToken, `${V}/ui-api/records/${adaOwned!.fields.Id}`, {
+            method: 'DELETE'
+        });
+        expect(refused.status).toBe(404);
+        expect(
+            org.store.systemRecords('Account').some((r) => r.fields.Id === adaOwned!.fields.Id)
+        ).toBe(true);
+    });
+
     it('refuses a non-editable field and a read-only shared record', async () => {
         const rating = await api(samToken, `${V}/sobjects/Account/${SAMPLE_ACCOUNT_ID}`, {
             method: 'PATCH',

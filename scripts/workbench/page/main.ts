@@ -46,6 +46,12 @@ function mountComponent(containerId: string, tag: string, props: Record<string, 
     const wrapper = document.createElement('div');
     wrapper.className = 'slds-m-bottom_small';
     target.appendChild(wrapper);
+    // `?without=c-coworker-panel`: the same page without that component, the baseline that
+    // scripts/benchCoworker.ts measures the panel's first render against.
+    if (new URLSearchParams(window.location.search).getAll('without').includes(tag)) {
+        wrapper.dataset.id = 'omitted-component';
+        return;
+    }
     const constructor = pageComponents[tag];
     if (!constructor) {
         const note = document.createElement('div');

@@ -200,3 +200,10 @@ export async function createRecord(recordInput: RecordInput): Promise<UiRecord> 
 export function getRecordNotifyChange(items: { recordId: string }[]): void {
     void notifyRecordUpdateAvailable(items);
 }
+
+/** Deletes a record as the workbench user (the stand-in org answers 204, or LDS-shaped errors). */
+export async function deleteRecord(recordId: string): Promise<void> {
+    await withLdsErrors(
+        orgFetch(uiApiPath(`records/${encodeURIComponent(recordId)}`), { method: 'DELETE' })
+    );
+}
