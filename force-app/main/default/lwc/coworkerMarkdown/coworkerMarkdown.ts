@@ -28,8 +28,10 @@ export interface MarkdownBlock {
     paragraphClass: string;
 }
 
+// Underscores emphasise only at word edges, as in CommonMark: ANTHROPIC_API_KEY and snake_case
+// names print as written.
 const INLINE =
-    /(`[^`\n]+`)|(\*\*[^*\n]+\*\*|__[^_\n]+__)|(\*[^*\s][^*\n]*\*|_[^_\s][^_\n]*_)|(\[([^\]\n]+)\]\([^)\s]+\))/g;
+    /(`[^`\n]+`)|(\*\*[^*\n]+\*\*|(?<![\p{L}\p{N}_])__[^_\n]+__(?![\p{L}\p{N}_]))|(\*[^*\s][^*\n]*\*|(?<![\p{L}\p{N}_])_[^_\s][^_\n]*_(?![\p{L}\p{N}_]))|(\[([^\]\n]+)\]\([^)\s]+\))/gu;
 
 export function parseInline(text: string, keyPrefix: string): InlineSpan[] {
     const spans: InlineSpan[] = [];

@@ -46,6 +46,17 @@ describe('c-coworker-markdown', () => {
         expect(root.textContent).not.toContain('javascript:');
     });
 
+    it('keeps underscores inside words (API names, snake_case) and italicises _only_ at word edges', () => {
+        const [block] = parseMarkdown(
+            'Set ANTHROPIC_API_KEY and Custom_Field__c, then read _this_ and __that__.'
+        );
+        expect(block!.spans.map((s) => s.text).join('')).toBe(
+            'Set ANTHROPIC_API_KEY and Custom_Field__c, then read this and that.'
+        );
+        expect(block!.spans.filter((s) => s.isItalic).map((s) => s.text)).toEqual(['this']);
+        expect(block!.spans.filter((s) => s.isBold).map((s) => s.text)).toEqual(['that']);
+    });
+
     it('keeps an unclosed code fence (a reply still streaming) as code', () => {
         const blocks = parseMarkdown('Here:\n```\nline 1\nline 2');
         expect(blocks.at(-1)).toMatchObject({ isCode: true, code: 'line 1\nline 2' });
