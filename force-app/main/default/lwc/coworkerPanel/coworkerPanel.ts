@@ -89,6 +89,7 @@ import searchKnowledgeLabel from '@salesforce/label/c.Resident_CoworkerTool_Sear
 import orgHealthLabel from '@salesforce/label/c.Resident_CoworkerTool_OrgHealth';
 import createTitleLabel from '@salesforce/label/c.Resident_CoworkerPanel_CreateTitle';
 import updateTitleLabel from '@salesforce/label/c.Resident_CoworkerPanel_UpdateTitle';
+import changesTitleLabel from '@salesforce/label/c.Resident_CoworkerPanel_ChangesTitle';
 import changesCaptionLabel from '@salesforce/label/c.Resident_CoworkerPanel_ChangesCaption';
 import fieldLabel from '@salesforce/label/c.Resident_CoworkerPanel_Field';
 import beforeLabel from '@salesforce/label/c.Resident_CoworkerPanel_Before';
@@ -776,11 +777,14 @@ export default class CoworkerPanel extends LightningElement {
             isAwaiting: card.status === 'awaiting_approval' && Boolean(proposal),
             isRejected: card.status === 'rejected',
             showDiff,
+            // A question while the user decides; once decided, the table just lists the changes.
             diffTitle: !proposal
                 ? ''
-                : proposal.tool === 'create_record'
-                  ? formatLabel(createTitleLabel, proposal.objectApiName)
-                  : formatLabel(updateTitleLabel, proposal.recordName ?? proposal.recordId ?? ''),
+                : card.status !== 'awaiting_approval'
+                  ? changesTitleLabel
+                  : proposal.tool === 'create_record'
+                    ? formatLabel(createTitleLabel, proposal.objectApiName)
+                    : formatLabel(updateTitleLabel, proposal.recordName ?? proposal.recordId ?? ''),
             rows: (proposal?.changes ?? []).map((change) => ({
                 key: change.field,
                 label: change.label || change.field,

@@ -444,6 +444,10 @@ describe('c-coworker-panel chat', () => {
         expect(query(element, 'decision-note')!.textContent).toBe(
             'c.Resident_CoworkerPanel_Approved'
         );
+        // Decided: the table no longer asks a question.
+        expect(query(element, 'diff-title')!.textContent).toBe(
+            'c.Resident_CoworkerPanel_ChangesTitle'
+        );
         expect(messageTexts(element).at(-1)).toBe('Acme is now Hot.');
         expect(mocks.logActivity.mock.calls.map((c) => c[0].entry.priorValues)).toContain(
             '{"Rating":"Warm","Website":null}'
