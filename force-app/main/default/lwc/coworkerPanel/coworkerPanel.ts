@@ -677,6 +677,28 @@ export default class CoworkerPanel extends LightningElement {
         this.session.send(text);
     }
 
+    get firstSendDisabled(): boolean {
+        return (
+            !this.draft.trim() || !this.coworker || this.aiDisabled || this.state !== 'connected'
+        );
+    }
+
+    handleFirstKeydown(event: KeyboardEvent): void {
+        if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+            event.preventDefault();
+            this.handleFirstSend();
+        }
+    }
+
+    /** The empty list's composer: opens a new task and sends the question in one step. */
+    handleFirstSend(): void {
+        const text = this.draft.trim();
+        if (!text || !this.coworker) return;
+        this.openSession(null);
+        this.draft = text;
+        this.handleSend();
+    }
+
     handleStop(): void {
         this.session?.stop();
     }

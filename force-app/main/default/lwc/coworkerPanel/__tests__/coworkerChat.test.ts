@@ -359,6 +359,29 @@ describe('c-coworker-panel chat', () => {
         expect(mocks.saveTask).toHaveBeenCalled();
     });
 
+    it('starts a task from the empty list: the first question needs no New Task click', async () => {
+        script.push(textReply(['Two accounts.']));
+        const element = mountPanel();
+        await settle();
+        expect(query(element, 'no-tasks')).not.toBeNull();
+        const send = query(element, 'first-send') as HTMLElement & { disabled: boolean };
+        expect(send.disabled).toBe(true);
+        const input = query(element, 'first-message-input') as HTMLElement & { value: string };
+        input.value = 'Which accounts do I have?';
+        input.dispatchEvent(
+            new CustomEvent('change', { detail: { value: 'Which accounts do I have?' } })
+        );
+        await flushPromises();
+        expect(send.disabled).toBe(false);
+        await expect(element).toBeAccessible();
+        send.click();
+        await settle();
+
+        expect(messageTexts(element)).toEqual(['Which accounts do I have?', 'Two accounts.']);
+        expect(mocks.createTask).toHaveBeenCalledTimes(1);
+        expect(query(element, 'chat-title')!.textContent).toBe('Which accounts do I have?');
+    });
+
     it('shows a tool card for a query and then the answer', async () => {
         script.push(
             toolUseReply('toolu_q', 'query_records', { soql: 'SELECT Name FROM Account' }),
