@@ -49,6 +49,7 @@ const SOURCE_FOLDERS: Record<string, { type: string; suffix: string } | 'objects
     flexipages: { type: 'FlexiPage', suffix: '.flexipage-meta.xml' },
     labels: { type: 'CustomLabels', suffix: '.labels-meta.xml' },
     staticresources: { type: 'StaticResource', suffix: '.resource-meta.xml' },
+    messageChannels: { type: 'LightningMessageChannel', suffix: '.messageChannel-meta.xml' },
     objects: 'objects',
     lwc: 'lwc'
 };

@@ -40,6 +40,7 @@ const sldsAssetsDir = path.join(
 
 /** Platform modules the stand-in org answers, by the name components import them with. */
 const STAND_IN_ORG_MODULES: Record<string, string> = {
+    'lightning/messageService': 'messageService.ts',
     'lightning/navigation': 'navigation.ts',
     'lightning/platformResourceLoader': 'platformResourceLoader.ts',
     'lightning/platformShowToastEvent': 'platformShowToastEvent.ts',
@@ -120,6 +121,7 @@ export function standInOrgModules(
                 source.startsWith('@salesforce/apex/') ||
                 source.startsWith('@salesforce/schema/') ||
                 source.startsWith('@salesforce/resourceUrl/') ||
+                source.startsWith('@salesforce/messageChannel/') ||
                 source.startsWith('@salesforce/label/c.')
             ) {
                 return VIRTUAL + source;
@@ -171,6 +173,10 @@ export function standInOrgModules(
                     this.error(`${source}: a static resource name has letters, digits and _ only`);
                 }
                 return `export default ${JSON.stringify(STATIC_RESOURCE_PREFIX + resource)};`;
+            }
+            if (source.startsWith('@salesforce/messageChannel/')) {
+                // The channel is its name: lightning/messageService matches subscribers by it.
+                return `export default ${JSON.stringify(source.slice('@salesforce/messageChannel/'.length))};`;
             }
             const name = source.slice('@salesforce/label/c.'.length);
             const text = labels.get(name);

@@ -72,3 +72,33 @@ declare module 'lightning/uiObjectInfoApi' {
 
     export const getObjectInfo: WireAdapterConstructor;
 }
+
+declare module 'lightning/messageService' {
+    import type { WireAdapterConstructor } from 'lwc';
+
+    export interface MessageContextType {
+        readonly __messageContext?: never;
+    }
+    export interface Subscription {
+        readonly __subscription?: never;
+    }
+    export const MessageContext: WireAdapterConstructor;
+    export const APPLICATION_SCOPE: symbol;
+    export function publish(
+        context: MessageContextType | undefined,
+        channel: unknown,
+        message?: Record<string, unknown>
+    ): void;
+    export function subscribe(
+        context: MessageContextType | undefined,
+        channel: unknown,
+        listener: (message: Record<string, unknown>) => void,
+        options?: { scope?: symbol }
+    ): Subscription;
+    export function unsubscribe(subscription: Subscription): void;
+}
+
+declare module '@salesforce/messageChannel/*' {
+    const channel: unknown;
+    export default channel;
+}

@@ -1,6 +1,14 @@
 import { LightningElement, api, wire } from 'lwc';
 import { NavigationMixin } from 'lightning/navigation';
 import {
+    APPLICATION_SCOPE,
+    MessageContext,
+    subscribe,
+    unsubscribe
+} from 'lightning/messageService';
+import type { MessageContextType, Subscription } from 'lightning/messageService';
+import ACTIVITY_LOGGED from '@salesforce/messageChannel/Resident_Activity_Logged__c';
+import {
     getRecord,
     updateRecord,
     deleteRecord,
@@ -95,6 +103,8 @@ export const DEFAULT_PAGE_SIZE = 25;
 const MAX_OFFSET = 2000;
 /** How long undo waits for LDS to read the record before it gives up (nothing is written). */
 export const RECORD_READ_TIMEOUT_MS = 15_000;
+/** Wait after the last "activity logged" message before reloading: one reload per burst. */
+export const ACTIVITY_RELOAD_DELAY_MS = 400;
 
 const KINDS: ActivityKind[] = [
     'Tool call',
@@ -176,8 +186,39 @@ export default class ActivityLog extends NavigationMixin(LightningElement) {
         when: columnWhenLabel
     };
 
+    /** Lightning Message Service: the coworker panel says when it logged an entry. */
+    @wire(MessageContext)
+    messageContext?: MessageContextType;
+
+    private subscription?: Subscription;
+    private reloadTimer?: ReturnType<typeof setTimeout>;
+
     override connectedCallback(): void {
         this.load();
+        this.subscription = subscribe(
+            this.messageContext,
+            ACTIVITY_LOGGED,
+            (message) => this.handleActivityLogged(message),
+            { scope: APPLICATION_SCOPE }
+        );
+    }
+
+    override disconnectedCallback(): void {
+        if (this.subscription) unsubscribe(this.subscription);
+        this.subscription = undefined;
+        clearTimeout(this.reloadTimer);
+    }
+
+    /**
+     * A new entry was logged on this page. On a record page only entries about this record
+     * matter. A reply logs several entries in a row (tool call, model call), so one reload
+     * follows the last of them.
+     */
+    handleActivityLogged(message: { recordId?: unknown }): void {
+        if (this.recordId && message?.recordId !== this.recordId) return;
+        clearTimeout(this.reloadTimer);
+        // eslint-disable-next-line @lwc/lwc/no-async-operation
+        this.reloadTimer = setTimeout(() => this.load(), ACTIVITY_RELOAD_DELAY_MS);
     }
 
     // ---------------------------------------------------------------------------------------

@@ -1,6 +1,9 @@
 import { LightningElement, api, wire } from 'lwc';
 import { createRecord, getRecord, updateRecord } from 'lightning/uiRecordApi';
 import { getObjectInfo } from 'lightning/uiObjectInfoApi';
+import { MessageContext, publish } from 'lightning/messageService';
+import type { MessageContextType } from 'lightning/messageService';
+import ACTIVITY_LOGGED from '@salesforce/messageChannel/Resident_Activity_Logged__c';
 import getRelayConnection from '@salesforce/apex/RelayConnectionController.getRelayConnection';
 import getRelaySession from '@salesforce/apex/RelayConnectionController.getRelaySession';
 import getCoworker from '@salesforce/apex/CoworkerController.getCoworker';
@@ -217,6 +220,10 @@ export default class CoworkerPanel extends LightningElement {
     @api coworkerName?: string;
     /** Design attribute: the panel's height in pixels. */
     @api height?: number | string;
+
+    /** Lightning Message Service: tells other Resident components on the page what was logged. */
+    @wire(MessageContext)
+    messageContext?: MessageContextType;
 
     state: PanelState = 'checking';
     status?: RelayStatus;
@@ -516,7 +523,15 @@ export default class CoworkerPanel extends LightningElement {
             getRelaySession: (p) => getRelaySession(p),
             createTask: (p) => createTask(p),
             saveTask: (p) => saveTask(p),
-            logActivity: (p) => logActivity(p as unknown as Record<string, unknown>)
+            logActivity: async (p) => {
+                const id = await logActivity(p as unknown as Record<string, unknown>);
+                // An activity log on the same page shows the entry now, not after a reload.
+                publish(this.messageContext, ACTIVITY_LOGGED, {
+                    entryId: typeof id === 'string' ? id : null,
+                    recordId: p.entry.recordId ?? null
+                });
+                return id;
+            }
         };
         this.error = null;
         this.ratings = {};

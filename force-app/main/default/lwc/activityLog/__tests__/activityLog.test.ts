@@ -9,6 +9,7 @@ import {
     notifyRecordUpdateAvailable
 } from 'lightning/uiRecordApi';
 import LightningConfirm from 'lightning/confirm';
+import { subscribe, unsubscribe } from 'lightning/messageService';
 import { flushPromises, resetDom } from '@resident/jest-utils';
 import type { ActivityEntry } from 'c/coworkerContract';
 
@@ -292,6 +293,50 @@ describe('c-activity-log', () => {
             expect(q(element, 'filters')).toBeNull();
             expect(table(element)!.columns.map((c) => c.fieldName)).not.toContain('kind');
             await expect(element).toBeAccessible();
+        });
+    });
+
+    describe('live refresh', () => {
+        /** What the coworker panel publishes on the page after it logs an entry. */
+        function publishLogged(message: Record<string, unknown>): void {
+            const listener = (subscribe as unknown as jest.Mock).mock.calls.at(-1)![2] as (
+                m: Record<string, unknown>
+            ) => void;
+            listener(message);
+        }
+
+        const afterReloadDelay = () => new Promise((resolve) => setTimeout(resolve, 450));
+
+        it('reloads once when the coworker logs entries about this record, and ignores other records', async () => {
+            const subscription = { id: 'sub' };
+            (subscribe as unknown as jest.Mock).mockReturnValue(subscription);
+            listMock.mockResolvedValue([entry()]);
+            const element = mount({ recordId: ACCOUNT_ID });
+            await flushPromises();
+            expect(listMock).toHaveBeenCalledTimes(1);
+
+            publishLogged({ entryId: 'a01x', recordId: '001000000000777AAA' });
+            await afterReloadDelay();
+            expect(listMock).toHaveBeenCalledTimes(1);
+
+            // A reply logs a tool call and a model call in a row: one reload follows.
+            publishLogged({ entryId: 'a01y', recordId: ACCOUNT_ID });
+            publishLogged({ entryId: 'a01z', recordId: ACCOUNT_ID });
+            await afterReloadDelay();
+            expect(listMock).toHaveBeenCalledTimes(2);
+            expect(lastFilter()).toMatchObject({ recordId: ACCOUNT_ID });
+
+            element.remove();
+            expect(unsubscribe).toHaveBeenCalledWith(subscription);
+        });
+
+        it('on an app page reloads for any entry', async () => {
+            listMock.mockResolvedValue([]);
+            mount();
+            await flushPromises();
+            publishLogged({ entryId: 'a01x', recordId: null });
+            await afterReloadDelay();
+            expect(listMock).toHaveBeenCalledTimes(2);
         });
     });
 

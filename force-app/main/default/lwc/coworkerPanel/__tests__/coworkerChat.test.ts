@@ -2,6 +2,7 @@ import { createElement } from 'lwc';
 import CoworkerPanel from 'c/coworkerPanel';
 import { createRecord, updateRecord } from 'lightning/uiRecordApi';
 import { getObjectInfo } from 'lightning/uiObjectInfoApi';
+import { publish } from 'lightning/messageService';
 import getRelayConnection from '@salesforce/apex/RelayConnectionController.getRelayConnection';
 import getRelaySession from '@salesforce/apex/RelayConnectionController.getRelaySession';
 import getCoworker from '@salesforce/apex/CoworkerController.getCoworker';
@@ -475,6 +476,12 @@ describe('c-coworker-panel chat', () => {
         expect(mocks.logActivity.mock.calls.map((c) => c[0].entry.priorValues)).toContain(
             '{"Rating":"Warm","Website":null}'
         );
+        // Each logged entry is announced on the page, so an activity log there refreshes.
+        expect(publish).toHaveBeenCalledTimes(mocks.logActivity.mock.calls.length);
+        expect(publish).toHaveBeenCalledWith(undefined, 'Resident_Activity_Logged__c', {
+            entryId: 'a02000000000001AAA',
+            recordId: null
+        });
     });
 
     it('shows a rejection, and never writes', async () => {
