@@ -115,10 +115,10 @@ export interface DocumentTemplateSummary {
 export interface ChildListRequest {
     relationship: string;
     fields: string[];
-    /** `Field desc` pairs, already checked against the describe by Apex. */
-    sort: { path: string; descending: boolean }[];
-    /** Rows to read (Apex caps it at MAX_EACH_ROWS). */
-    limit: number;
+    /** The order to read rows in (Apex checks the fields again). `sort` is reserved in Apex. */
+    sortBy: { path: string; descending: boolean }[];
+    /** Rows to read (Apex caps it at MAX_EACH_ROWS). `limit` is reserved in Apex. */
+    limitRows: number;
 }
 
 /** `DocumentRecordController.readRecordData` → the record as the user may see it. */
@@ -516,15 +516,15 @@ export function fieldsUsed(template: ParsedTemplate): FieldsUsed {
                 const existing = children.get(key);
                 const limit = each.limit ?? MAX_ROWS_DEFAULT;
                 if (existing) {
-                    existing.limit = Math.max(existing.limit, each.where ? MAX_ROWS_READ : limit);
+                    existing.limitRows = Math.max(existing.limitRows, each.where ? MAX_ROWS_READ : limit);
                 } else {
                     children.set(key, {
                         relationship: each.relationship,
                         fields: [],
                         seen: new Map(),
-                        sort: each.sort.map((s) => ({ path: s.path, descending: s.descending })),
+                        sortBy: each.sort.map((s) => ({ path: s.path, descending: s.descending })),
                         // A filter runs here, after reading: read enough rows to fill the limit.
-                        limit: each.where ? MAX_ROWS_READ : limit
+                        limitRows: each.where ? MAX_ROWS_READ : limit
                     });
                 }
             },

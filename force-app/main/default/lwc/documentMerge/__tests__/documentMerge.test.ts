@@ -1008,10 +1008,10 @@ after a blank line`
                     {
                         relationship: 'Opportunities',
                         fields: ['StageName', 'CloseDate', 'Name', 'Amount'],
-                        sort: [{ path: 'CloseDate', descending: true }],
-                        limit: 1000
+                        sortBy: [{ path: 'CloseDate', descending: true }],
+                        limitRows: 1000
                     },
-                    { relationship: 'Contacts', fields: ['Name'], sort: [], limit: 5 }
+                    { relationship: 'Contacts', fields: ['Name'], sortBy: [], limitRows: 5 }
                 ],
                 images: ['StaticResource:Logo']
             });
