@@ -167,13 +167,28 @@ export interface ParsedTemplate {
     schema?: TemplateSchema;
 }
 
-/** Kinds keyed by `relationship|path` (lower case; relationship empty for the base object). */
-export type TemplateSchema = Record<string, FieldKind>;
+/**
+ * Kinds keyed by `relationship|path` (lower case; relationship empty for the base object);
+ * `unknown` for what the user's describe does not show (`relationship|` for a related list).
+ */
+export type TemplateSchema = Record<string, FieldKind | 'unknown'>;
+
+export interface PrepareOptions {
+    /**
+     * Generating, not editing: the describe is the generating user's, and a field or related
+     * list it does not show (hidden by FLS from this user) is not an error but prints empty with
+     * a warning; `fieldsUsed` leaves it out so it is never requested. The editor (an admin
+     * writing the template) leaves this off, so typos are errors.
+     */
+    forGeneration?: boolean;
+}
 
 export interface ParseResult {
     /** Null when there are problems: a template with errors is never merged. */
     template: ParsedTemplate | null;
     problems: TemplateProblem[];
+    /** With `forGeneration`: fields and related lists the user cannot see (they print empty). */
+    unseen?: TemplateProblem[];
 }
 
 const PROBLEM_LABELS: Record<ProblemCode, string> = {
@@ -505,6 +520,8 @@ export function fieldsUsed(template: ParsedTemplate): FieldsUsed {
     for (const part of PARTS) {
         visitPaths(template[part], null, {
             field(path, relationship) {
+                const key = `${(relationship ?? '').toLowerCase()}|${path.toLowerCase()}`;
+                if (template.schema?.[key] === 'unknown') return;
                 if (relationship === null) add(fields, path);
                 else {
                     const child = children.get(relationship.toLowerCase());
@@ -513,10 +530,14 @@ export function fieldsUsed(template: ParsedTemplate): FieldsUsed {
             },
             relationship(each) {
                 const key = each.relationship.toLowerCase();
+                if (template.schema?.[`${key}|`] === 'unknown') return;
                 const existing = children.get(key);
                 const limit = each.limit ?? MAX_ROWS_DEFAULT;
                 if (existing) {
-                    existing.limitRows = Math.max(existing.limitRows, each.where ? MAX_ROWS_READ : limit);
+                    existing.limitRows = Math.max(
+                        existing.limitRows,
+                        each.where ? MAX_ROWS_READ : limit
+                    );
                 } else {
                     children.set(key, {
                         relationship: each.relationship,
@@ -575,7 +596,8 @@ export type DescribeLoader = (objectApiName: string) => Promise<ObjectDescribe |
  */
 export async function prepareTemplate(
     source: DocumentTemplate,
-    loadDescribe: DescribeLoader
+    loadDescribe: DescribeLoader,
+    options: PrepareOptions = {}
 ): Promise<ParseResult> {
     const parsed = parseTemplate(source);
     if (!parsed.template) return parsed;
@@ -591,6 +613,7 @@ export async function prepareTemplate(
         return cache.get(key)!;
     };
     const problems: TemplateProblem[] = [];
+    const unseen: TemplateProblem[] = [];
     const schema: TemplateSchema = {};
     const base = await describe(source.baseObject);
     for (const part of PARTS) {
@@ -609,13 +632,14 @@ export async function prepareTemplate(
             );
             childObjects.set(each.relationship.toLowerCase(), rel?.childObjectApiName ?? null);
             if (!rel) {
-                problems.push(
+                (options.forGeneration ? unseen : problems).push(
                     toProblem(part, text, {
                         code: 'unknownRelationship',
                         args: [source.baseObject, each.relationship],
                         offset: each.offset
                     })
                 );
+                schema[`${each.relationship.toLowerCase()}|`] = 'unknown';
             }
         }
         for (const check of checks) {
@@ -626,7 +650,9 @@ export async function prepareTemplate(
             if (!objectName) continue; // its related list is reported already
             const resolved = await resolvePath(objectName, check.path, describe);
             if ('missingOn' in resolved) {
-                problems.push(
+                schema[`${(check.relationship ?? '').toLowerCase()}|${check.path.toLowerCase()}`] =
+                    'unknown';
+                (options.forGeneration ? unseen : problems).push(
                     toProblem(part, text, {
                         code: 'unknownField',
                         args: [resolved.missingOn, check.path],
@@ -641,7 +667,7 @@ export async function prepareTemplate(
     }
     return problems.length
         ? { template: null, problems }
-        : { template: { ...template, schema }, problems };
+        : { template: { ...template, schema }, problems, unseen };
 }
 
 /** The field's kind, or the name of the object that has no such field. */
@@ -771,11 +797,11 @@ class Merger {
     ) {}
 
     kind(scope: Scope, path: string): FieldKind {
-        return (
+        const kind =
             this.template.schema?.[
                 `${(scope.relationship ?? '').toLowerCase()}|${path.toLowerCase()}`
-            ] ?? 'other'
-        );
+            ] ?? 'other';
+        return kind === 'unknown' ? 'other' : kind;
     }
 
     value(scope: Scope, path: string): unknown {

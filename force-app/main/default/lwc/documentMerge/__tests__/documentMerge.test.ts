@@ -1018,3 +1018,43 @@ after a blank line`
         });
     });
 });
+
+describe('c/documentMerge for a user who cannot see some fields', () => {
+    // The user's describe hides AnnualRevenue and the Contacts list (FLS / object access).
+    const { AnnualRevenue: _hidden, ...visibleFields } = DESCRIBES.Account!.fields;
+    const userDescribe = (name: string) =>
+        Promise.resolve(
+            name === 'Account'
+                ? {
+                      ...DESCRIBES.Account!,
+                      fields: visibleFields,
+                      childRelationships: DESCRIBES.Account!.childRelationships.filter(
+                          (r) => r.relationshipName !== 'Contacts'
+                      )
+                  }
+                : DESCRIBES[name]
+        );
+    const source = template(
+        '<p>{{Name}}: {{AnnualRevenue | default "—"}}</p><ul>{{#each Contacts}}<li>{{Name}}</li>{{/each}}</ul>'
+    );
+
+    it('is an error in the editor, where a missing field is a typo', async () => {
+        const result = await prepareTemplate(source, userDescribe);
+        expect(result.problems.map((p) => p.code)).toEqual(['unknownRelationship', 'unknownField']);
+    });
+
+    it('still generates: the hidden fields are not requested, print empty and are warned about', async () => {
+        const result = await prepareTemplate(source, userDescribe, { forGeneration: true });
+        expect(result.problems).toEqual([]);
+        expect(result.unseen?.map((p) => p.code)).toEqual(['unknownRelationship', 'unknownField']);
+        expect(fieldsUsed(result.template!)).toEqual({
+            fields: ['Name'],
+            children: [],
+            images: []
+        });
+        const { AnnualRevenue: _r, ...record } = ACCOUNT;
+        const merged = await mergeTemplate(result.template!, data(record), OPTIONS);
+        expect(textOf(merged.document)).toBe('Acme Corp: —');
+        expect(merged.warnings.map((w) => w.subject)).toEqual(['AnnualRevenue', 'Contacts']);
+    });
+});
