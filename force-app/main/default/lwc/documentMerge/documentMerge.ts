@@ -1271,8 +1271,15 @@ class Renderer {
     ): (Block | PageMarginBlock)[] {
         const firstRow = rowsOf(node.children)[0];
         if (!firstRow) return [];
-        const columns: TableColumn[] = cellsOf(firstRow).map((cell) => {
-            const column: TableColumn = { width: widthOf(cell.attrs.width) };
+        const widths = cellsOf(firstRow).map((cell) => widthOf(cell.attrs.width));
+        // Percentages are shares of the width; columns without one share what is left equally.
+        const shared = widths.reduce((sum, w) => sum + (w && 'fraction' in w ? w.fraction : 0), 0);
+        const open = widths.filter((w) => w === null).length;
+        const rest = Math.max(0.05, (1 - Math.min(shared, 1)) / Math.max(open, 1));
+        const columns: TableColumn[] = cellsOf(firstRow).map((cell, i) => {
+            const column: TableColumn = {
+                width: widths[i] ?? { fraction: Math.round(rest * 1e4) / 1e4 }
+            };
             const align = alignOf(cell.attrs);
             if (align) column.align = align;
             return column;
@@ -1328,14 +1335,14 @@ class Renderer {
     }
 }
 
-/** `width="30%"` → a share; `width="120"` or `"120pt"` → points; none → an equal share. */
-function widthOf(value: string | undefined): TableColumn['width'] {
+/** `width="30%"` → a share; `width="120"` or `"120pt"` → points; none → null (shares the rest). */
+function widthOf(value: string | undefined): TableColumn['width'] | null {
     const text = (value ?? '').trim();
     const percent = /^(\d+(?:\.\d+)?)%$/.exec(text);
     if (percent) return { fraction: Math.max(0.01, Number(percent[1]) / 100) };
     const points = /^(\d+(?:\.\d+)?)(?:pt)?$/.exec(text);
     if (points && Number(points[1]) > 0) return { points: Number(points[1]) };
-    return { fraction: 1 };
+    return null;
 }
 
 /**

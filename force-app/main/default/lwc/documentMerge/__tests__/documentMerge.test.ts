@@ -495,8 +495,8 @@ describe('c/documentMerge', () => {
             expect(block.borders).toBe('horizontal');
             expect(block.columns).toEqual([
                 { width: { fraction: 0.6 } },
-                { width: { fraction: 1 }, align: 'right' },
-                { width: { fraction: 1 } }
+                { width: { fraction: 0.2 }, align: 'right' },
+                { width: { fraction: 0.2 } }
             ]);
             expect(block.headerRows?.[0]?.cells.map((c) => c.bold)).toEqual([true, true, true]);
             expect(textOf(document)).toBe(
