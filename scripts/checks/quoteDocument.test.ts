@@ -124,7 +124,9 @@ function openOpportunities() {
             store.user(ADA_ADMIN_ID)!,
             `SELECT Name, Amount, CloseDate FROM Opportunity WHERE AccountId = '${SAMPLE_ACCOUNT_ID}' AND StageName != 'Closed Lost' AND StageName != 'Closed Won' ORDER BY CloseDate ASC`
         )
-        .records.map((r) => r.fields as { Name: string; Amount: number | null; CloseDate: string });
+        .records.map(
+            (r) => r.fields as unknown as { Name: string; Amount: number | null; CloseDate: string }
+        );
 }
 
 /** pdftotext -layout spaces words of a line apart; compare words, not spacing. */

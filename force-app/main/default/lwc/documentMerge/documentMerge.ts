@@ -326,6 +326,8 @@ function allowedIn(content: Content, node: TemplateNode): boolean {
             return tag === 'tr';
         case 'row':
             return tag === 'td' || tag === 'th';
+        default:
+            return false;
     }
 }
 
@@ -509,6 +511,10 @@ function visitPaths(
     }
 }
 
+/** Rows an `{{#each}}` without a limit shows; and what is read when the list is filtered here. */
+const MAX_ROWS_DEFAULT = 200;
+const MAX_ROWS_READ = 1000;
+
 /** What to read for this template: the caller reads exactly these (LDS or DocumentRecordController). */
 export function fieldsUsed(template: ParsedTemplate): FieldsUsed {
     const fields = new Map<string, string>();
@@ -564,10 +570,6 @@ export function fieldsUsed(template: ParsedTemplate): FieldsUsed {
     };
 }
 
-/** Rows an `{{#each}}` without a limit shows; and what is read when the list is filtered here. */
-const MAX_ROWS_DEFAULT = 200;
-const MAX_ROWS_READ = 1000;
-
 // ───────────────────────────── Checking against the describe ─────────────────────────────
 
 /** The subset of UI API ObjectInfo (getObjectInfo) the check reads. */
@@ -612,59 +614,73 @@ export async function prepareTemplate(
             );
         return cache.get(key)!;
     };
-    const problems: TemplateProblem[] = [];
-    const unseen: TemplateProblem[] = [];
     const schema: TemplateSchema = {};
     const base = await describe(source.baseObject);
-    for (const part of PARTS) {
-        const text = partText(source, part);
-        const checks: { path: string; relationship: string | null; offset: number }[] = [];
-        const eaches: EachNode[] = [];
-        visitPaths(template[part], null, {
-            field: (path, relationship, offset) => checks.push({ path, relationship, offset }),
-            relationship: (each) => eaches.push(each),
-            image: () => undefined
-        });
-        const childObjects = new Map<string, string | null>();
-        for (const each of eaches) {
-            const rel = base?.childRelationships.find(
-                (r) => r.relationshipName?.toLowerCase() === each.relationship.toLowerCase()
+    // Each part is checked on its own; its problems keep their order, body first.
+    const perPart = await Promise.all(
+        PARTS.map(async (part) => {
+            const problems: TemplateProblem[] = [];
+            const unseen: TemplateProblem[] = [];
+            const text = partText(source, part);
+            const checks: { path: string; relationship: string | null; offset: number }[] = [];
+            const eaches: EachNode[] = [];
+            visitPaths(template[part], null, {
+                field: (path, relationship, offset) => checks.push({ path, relationship, offset }),
+                relationship: (each) => eaches.push(each),
+                image: () => undefined
+            });
+            const childObjects = new Map<string, string | null>();
+            for (const each of eaches) {
+                const rel = base?.childRelationships.find(
+                    (r) => r.relationshipName?.toLowerCase() === each.relationship.toLowerCase()
+                );
+                childObjects.set(each.relationship.toLowerCase(), rel?.childObjectApiName ?? null);
+                if (!rel) {
+                    (options.forGeneration ? unseen : problems).push(
+                        toProblem(part, text, {
+                            code: 'unknownRelationship',
+                            args: [source.baseObject, each.relationship],
+                            offset: each.offset
+                        })
+                    );
+                    schema[`${each.relationship.toLowerCase()}|`] = 'unknown';
+                }
+            }
+            const resolutions = await Promise.all(
+                checks.map((check) => {
+                    const objectName =
+                        check.relationship === null
+                            ? source.baseObject
+                            : childObjects.get(check.relationship.toLowerCase());
+                    // A field of an unknown related list: the list is reported already.
+                    return objectName ? resolvePath(objectName, check.path, describe) : null;
+                })
             );
-            childObjects.set(each.relationship.toLowerCase(), rel?.childObjectApiName ?? null);
-            if (!rel) {
-                (options.forGeneration ? unseen : problems).push(
-                    toProblem(part, text, {
-                        code: 'unknownRelationship',
-                        args: [source.baseObject, each.relationship],
-                        offset: each.offset
-                    })
-                );
-                schema[`${each.relationship.toLowerCase()}|`] = 'unknown';
+            for (const [index, check] of checks.entries()) {
+                const resolved = resolutions[index];
+                if (!resolved) continue;
+                if ('missingOn' in resolved) {
+                    schema[
+                        `${(check.relationship ?? '').toLowerCase()}|${check.path.toLowerCase()}`
+                    ] = 'unknown';
+                    (options.forGeneration ? unseen : problems).push(
+                        toProblem(part, text, {
+                            code: 'unknownField',
+                            args: [resolved.missingOn, check.path],
+                            offset: check.offset
+                        })
+                    );
+                } else {
+                    schema[
+                        `${(check.relationship ?? '').toLowerCase()}|${check.path.toLowerCase()}`
+                    ] = resolved.kind;
+                }
             }
-        }
-        for (const check of checks) {
-            const objectName =
-                check.relationship === null
-                    ? source.baseObject
-                    : childObjects.get(check.relationship.toLowerCase());
-            if (!objectName) continue; // its related list is reported already
-            const resolved = await resolvePath(objectName, check.path, describe);
-            if ('missingOn' in resolved) {
-                schema[`${(check.relationship ?? '').toLowerCase()}|${check.path.toLowerCase()}`] =
-                    'unknown';
-                (options.forGeneration ? unseen : problems).push(
-                    toProblem(part, text, {
-                        code: 'unknownField',
-                        args: [resolved.missingOn, check.path],
-                        offset: check.offset
-                    })
-                );
-            } else {
-                schema[`${(check.relationship ?? '').toLowerCase()}|${check.path.toLowerCase()}`] =
-                    resolved.kind;
-            }
-        }
-    }
+            return { problems, unseen };
+        })
+    );
+    const problems = perPart.flatMap((p) => p.problems);
+    const unseen = perPart.flatMap((p) => p.unseen);
     return problems.length
         ? { template: null, problems }
         : { template: { ...template, schema }, problems, unseen };
@@ -679,6 +695,8 @@ async function resolvePath(
     const segments = path.split('.');
     let current = objectName;
     for (let i = 0; i < segments.length; i++) {
+        // Each hop's object comes from the previous hop: one after the other (cached).
+        // eslint-disable-next-line no-await-in-loop
         const info = await describe(current);
         if (!info) return { missingOn: current };
         const segment = segments[i]!.toLowerCase();
@@ -689,8 +707,8 @@ async function resolvePath(
                 ? { kind: fieldKind(field.dataType, field.htmlFormatted) }
                 : { missingOn: info.apiName };
         }
-        const lookup = fields.find((f) => f.relationshipName?.toLowerCase() === segment);
-        const target = lookup?.referenceToInfos?.[0]?.apiName;
+        const reference = fields.find((f) => f.relationshipName?.toLowerCase() === segment);
+        const target = reference?.referenceToInfos?.[0]?.apiName;
         if (!target) return { missingOn: info.apiName };
         current = target;
     }
@@ -869,6 +887,8 @@ class Merger {
                         ? order < 0
                         : order <= 0;
             }
+            default:
+                return null;
         }
     }
 
@@ -1356,23 +1376,26 @@ export async function mergeTemplate(
 ): Promise<MergeResult> {
     const images = new Map<string, LoadedImage | null>();
     const imageWarnings: MergeWarning[] = [];
-    for (const source of fieldsUsed(template).images) {
-        try {
-            if (!options.loadImage) throw new Error('no image loader');
-            images.set(source, await options.loadImage(source));
-        } catch (err) {
-            images.set(source, null);
-            imageWarnings.push({
-                code: 'imageNotLoaded',
-                subject: source,
-                message: formatLabel(
-                    labelWarningImage,
-                    source,
-                    err instanceof Error ? err.message : String(err)
-                )
-            });
-        }
-    }
+    // Loaded side by side, once each; a failure leaves that image out and says why.
+    await Promise.all(
+        fieldsUsed(template).images.map(async (source) => {
+            try {
+                if (!options.loadImage) throw new Error('no image loader');
+                images.set(source, await options.loadImage(source));
+            } catch (err) {
+                images.set(source, null);
+                imageWarnings.push({
+                    code: 'imageNotLoaded',
+                    subject: source,
+                    message: formatLabel(
+                        labelWarningImage,
+                        source,
+                        err instanceof Error ? err.message : String(err)
+                    )
+                });
+            }
+        })
+    );
     const merger = new Merger(template, data, options, images);
     const renderer = new Renderer(merger);
     const scope: Scope = { record: data.record, relationship: null };

@@ -232,6 +232,8 @@ export function formatValue(
             case 'lower':
                 text = (text ?? defaultText(current, kind, ctx)).toLocaleLowerCase(ctx.locale);
                 break;
+            default:
+                break;
         }
         formatted = true;
         current = text;

@@ -424,7 +424,7 @@ function parseOperand(c: Cursor): Expr {
         if (lower === 'null') return { kind: 'literal', value: null };
         if (PATH.test(t.value)) return { kind: 'path', path: t.value, offset: t.offset };
     }
-    fail('badExpression', t.offset, c.text.trim());
+    return fail('badExpression', t.offset, c.text.trim());
 }
 
 // ───────────────────────────── Merge tags ─────────────────────────────
