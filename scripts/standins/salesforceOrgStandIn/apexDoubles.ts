@@ -3,6 +3,12 @@ import { mintSessionToken } from '../../../relay/src/auth/sessionToken';
 import { listActivity, logActivity, tokensUsed } from './apex/activity';
 import { getCoworker } from './apex/coworker';
 import { runQuery, searchRecords } from './apex/data';
+import {
+    getTemplate,
+    listTemplates,
+    readRecordData,
+    saveDocument as saveGeneratedDocument
+} from './apex/documents';
 import { saveFeedback } from './apex/feedback';
 import {
     deleteDocument,
@@ -107,6 +113,10 @@ export function defaultApexDoubles(): Map<string, ApexDouble> {
         ['FeedbackController.saveFeedback', saveFeedback],
         ['OrgHealthController.getOrgHealth', getOrgHealth],
         ['TrustSettingsController.getTrustSettings', getTrustSettings],
-        ['TrustSettingsController.saveTrustSettings', saveTrustSettings]
+        ['TrustSettingsController.saveTrustSettings', saveTrustSettings],
+        ['DocumentTemplateController.listTemplates', listTemplates],
+        ['DocumentTemplateController.getTemplate', getTemplate],
+        ['DocumentRecordController.readRecordData', readRecordData],
+        ['DocumentFileController.saveDocument', saveGeneratedDocument]
     ]);
 }

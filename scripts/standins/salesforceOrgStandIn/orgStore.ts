@@ -83,14 +83,16 @@ const RESIDENT_ADMIN_OBJECTS: Record<string, ObjectPermissions> = {
     Resident_Activity__c: { ...APPEND_ONLY, viewAll: true, modifyAll: false },
     Resident_Knowledge_Document__c: { ...ALL, delete: true, viewAll: true, modifyAll: true },
     Resident_Knowledge_Chunk__c: { ...ALL, delete: true, viewAll: true, modifyAll: true },
-    Resident_Feedback__c: { ...APPEND_ONLY, viewAll: true, modifyAll: false }
+    Resident_Feedback__c: { ...APPEND_ONLY, viewAll: true, modifyAll: false },
+    Resident_Document_Template__c: { ...ALL, delete: true, viewAll: true, modifyAll: true }
 };
 const RESIDENT_USER_OBJECTS: Record<string, ObjectPermissions> = {
     Resident_Task__c: { ...ALL, delete: true, viewAll: false, modifyAll: false },
     Resident_Activity__c: { ...APPEND_ONLY, viewAll: false, modifyAll: false },
     Resident_Knowledge_Document__c: { ...READ_ONLY, viewAll: false, modifyAll: false },
     Resident_Knowledge_Chunk__c: { ...READ_ONLY, viewAll: false, modifyAll: false },
-    Resident_Feedback__c: { ...APPEND_ONLY, viewAll: false, modifyAll: false }
+    Resident_Feedback__c: { ...APPEND_ONLY, viewAll: false, modifyAll: false },
+    Resident_Document_Template__c: { ...READ_ONLY, viewAll: false, modifyAll: false }
 };
 
 const PROFILES: Record<string, Profile> = {

@@ -462,6 +462,39 @@ export const PACKAGE_OBJECTS: ObjectDef[] = [
             editable('Rating__c', 'Rating', 'Picklist', { picklistValues: ['Up', 'Down'] }),
             longText('Comment__c', 'Comment', 4000)
         ]
+    },
+    {
+        apiName: 'Resident_Document_Template__c',
+        label: 'Resident Document Template',
+        labelPlural: 'Resident Document Templates',
+        keyPrefix: 'a06',
+        nameField: 'Name',
+        custom: true,
+        sharingModel: 'Read',
+        searchable: true,
+        fields: [
+            ...audit(),
+            owner(),
+            text('Name', 'Template Name', 80, { required: true }),
+            text('Base_Object__c', 'Base Object', 80),
+            longText('Body__c', 'Body', 131_072),
+            longText('Header__c', 'Header', 32_768),
+            longText('Footer__c', 'Footer', 32_768),
+            editable('Page_Size__c', 'Page Size', 'Picklist', {
+                picklistValues: ['A4', 'Letter', 'Legal'],
+                defaultValue: 'A4'
+            }),
+            editable('Orientation__c', 'Orientation', 'Picklist', {
+                picklistValues: ['Portrait', 'Landscape'],
+                defaultValue: 'Portrait'
+            }),
+            editable('Margin_Top__c', 'Margin Top', 'Double', { defaultValue: 50 }),
+            editable('Margin_Right__c', 'Margin Right', 'Double', { defaultValue: 50 }),
+            editable('Margin_Bottom__c', 'Margin Bottom', 'Double', { defaultValue: 50 }),
+            editable('Margin_Left__c', 'Margin Left', 'Double', { defaultValue: 50 }),
+            editable('Active__c', 'Active', 'Boolean', { defaultValue: true }),
+            editable('Version__c', 'Version', 'Double', { defaultValue: 1 })
+        ]
     }
 ];
 OBJECTS.push(...PACKAGE_OBJECTS);

@@ -1,3 +1,4 @@
+import { QUOTE_TEMPLATE } from './quoteTemplate';
 import { wordsOf } from './sosl';
 
 // A deterministic data set for the stand-in org: the same ids and values on every start, so tests
@@ -315,6 +316,7 @@ export const INJECTED_INSTRUCTION =
 export const REFUND_POLICY_DOCUMENT_ID = makeId('a03', 1);
 export const PRODUCT_FAQ_DOCUMENT_ID = makeId('a03', 2);
 /** Sam's task about Acme, and Ada's own task (Sam must never see it). */
+export const QUOTE_TEMPLATE_ID = makeId('a06', 1);
 export const SAM_TASK_ID = makeId('a01', 1);
 export const ADA_TASK_ID = makeId('a01', 2);
 /** Sam's logged update of Acme's Industry, not undone yet (the undo demo). */
@@ -392,6 +394,29 @@ function packageSeed(caseCount: number, acmeContactId: string | null): StoredRec
             Description:
                 'Hello, we would like pricing for 50 more seats before our renewal.\n\n' +
                 INJECTED_INSTRUCTION
+        }
+    });
+
+    records.push({
+        type: 'Resident_Document_Template__c',
+        fields: {
+            Id: QUOTE_TEMPLATE_ID,
+            ...at(520),
+            ...by(ADA_ADMIN_ID),
+            OwnerId: ADA_ADMIN_ID,
+            Name: QUOTE_TEMPLATE.name,
+            Base_Object__c: QUOTE_TEMPLATE.baseObject,
+            Body__c: QUOTE_TEMPLATE.body,
+            Header__c: QUOTE_TEMPLATE.header,
+            Footer__c: QUOTE_TEMPLATE.footer,
+            Page_Size__c: 'A4',
+            Orientation__c: 'Portrait',
+            Margin_Top__c: 50,
+            Margin_Right__c: 50,
+            Margin_Bottom__c: 50,
+            Margin_Left__c: 50,
+            Active__c: true,
+            Version__c: 1
         }
     });
 
