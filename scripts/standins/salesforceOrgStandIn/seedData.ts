@@ -1,3 +1,4 @@
+import { salesforceIdSuffix } from '../../relayKeys/relayKeyInputs';
 import { QUOTE_TEMPLATE } from './quoteTemplate';
 import { wordsOf } from './sosl';
 
@@ -10,21 +11,11 @@ export type StoredRecord = { type: string; fields: SObjectRecord };
 
 export type Share = { recordId: string; userId: string; access: 'Read' | 'Edit' };
 
-const ID_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345';
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
 /** Salesforce's 3-character case-safe suffix that turns a 15-char id into an 18-char one. */
 export function toEighteen(id15: string): string {
-    let suffix = '';
-    for (let chunk = 0; chunk < 3; chunk += 1) {
-        let bits = 0;
-        for (let i = 0; i < 5; i += 1) {
-            const c = id15.charAt(chunk * 5 + i);
-            if (c >= 'A' && c <= 'Z') bits |= 1 << i;
-        }
-        suffix += ID_CHARS.charAt(bits);
-    }
-    return id15 + suffix;
+    return id15 + salesforceIdSuffix(id15);
 }
 
 /** An 18-char id with the object's key prefix, pod "5g" and a base-62 counter. */
