@@ -406,7 +406,7 @@ describe('the coworker for admins, on Home and switched off (workbench, relay, s
         await page.close();
     });
 
-    test('thumbs up on a reply is saved for its task; a failed thumbs down says so and saves nothing', async () => {
+    test('thumbs up on a reply is saved for its task; a failed thumbs down says so and saves nothing; the next one is saved', async () => {
         stack.anthropic.loadScript([{ reply: text('Acme renews in March.') }]);
         const tasksBefore = ids(stack, 'Resident_Task__c');
         const feedbackBefore = ids(stack, 'Resident_Feedback__c');
@@ -446,9 +446,26 @@ describe('the coworker for admins, on Home and switched off (workbench, relay, s
         expect(
             created(stack, 'Resident_Feedback__c', feedbackBefore).map((f) => f.Rating__c)
         ).toEqual(['Up']);
+        const pressed = (which: string) =>
+            panel(page).locator(`[data-id="${which}"] button`).getAttribute('aria-pressed');
+        expect(await pressed('thumbs-up')).toBe('true');
+        expect(await pressed('thumbs-down')).toBe('false');
+
+        // Once the org takes feedback again, the same click is saved as Down.
+        await panel(page).locator('[data-id="thumbs-down"] button').click();
+        await expect
+            .poll(() => note.innerText())
+            .toBe(label('Resident_CoworkerPanel_FeedbackSaved'));
+        expect(await pressed('thumbs-down')).toBe('true');
         expect(
-            await panel(page).locator('[data-id="thumbs-up"] button').getAttribute('aria-pressed')
-        ).toBe('true');
+            created(stack, 'Resident_Feedback__c', feedbackBefore).map((f) => [
+                f.Task__c,
+                f.Rating__c
+            ])
+        ).toEqual([
+            [task!.Id, 'Up'],
+            [task!.Id, 'Down']
+        ]);
         await page.close();
     });
 
