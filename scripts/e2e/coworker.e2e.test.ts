@@ -4,8 +4,6 @@
  * Each test checks what the user sees, what the org holds (read straight from the stand-in's
  * store) and what reached "Anthropic" (the stand-in's recorded request bodies).
  */
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { startWorkbenchStack, type WorkbenchStack } from '../start';
@@ -16,28 +14,37 @@ import {
     SAMPLE_ACCOUNT_ID,
     STANDIN_USERNAMES
 } from '../standins/salesforceOrgStandIn/seedData';
-import { readCustomLabels } from '../workbench/labels';
 import { launchChromium, requireChromium, type ChromiumSession } from './chromium';
-
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+import {
+    ask,
+    conversation,
+    expectInConversation,
+    ids,
+    loadLabels,
+    openAs,
+    panel,
+    recordedBodies as recordedBodiesOf,
+    recordPageUrl,
+    records as recordsOf,
+    send,
+    text,
+    toolResults,
+    toolUse,
+    waitForConnected,
+    waitUntilIdle,
+    type Label,
+    type Row
+} from './coworkerHarness';
 
 let stack: WorkbenchStack;
 let browser: ChromiumSession;
-let labels: Map<string, string>;
+let label: Label;
 let pageErrors: string[] = [];
-
-function label(name: string, ...values: (string | number)[]): string {
-    const text = labels.get(name);
-    if (text === undefined) throw new Error(`Custom Label ${name} is missing`);
-    return text.replace(/\{(\d+)\}/g, (m, i: string) => String(values[Number(i)] ?? m));
-}
 
 // ---- the org, read directly (system view: what is really stored, whoever asks) ----------------
 
-type Row = Record<string, unknown>;
-
 function records(type: string): Row[] {
-    return stack.org.store.systemRecords(type).map((r) => r.fields as Row);
+    return recordsOf(stack, type);
 }
 
 function field(id: string, name: string): unknown {
@@ -54,7 +61,7 @@ function newActivity(before: Set<string>): Row[] {
 }
 
 function activityIds(): Set<string> {
-    return new Set(records('Resident_Activity__c').map((r) => String(r.Id)));
+    return ids(stack, 'Resident_Activity__c');
 }
 
 /** What "another user" does through the org's REST API, outside the coworker. */
@@ -77,67 +84,15 @@ async function restPatch(username: string, type: string, id: string, fields: Row
 // ---- what reached the Anthropic stand-in ------------------------------------------------------
 
 function recordedBodies(): MessagesRequestBody[] {
-    return stack.anthropic
-        .requests()
-        .filter((r) => r.path.startsWith('/v1/messages'))
-        .map((r) => r.body as MessagesRequestBody);
-}
-
-/** The tool_result blocks of the last request, by tool_use id order. */
-function toolResults(
-    body: MessagesRequestBody | undefined
-): { content: string; is_error?: boolean }[] {
-    const last = body?.messages.at(-1);
-    if (!last || !Array.isArray(last.content)) return [];
-    return (last.content as { type: string; content: string; is_error?: boolean }[]).filter(
-        (b) => b.type === 'tool_result'
-    );
-}
-
-function toolUse(name: string, input: Record<string, unknown>): ScriptTurn['reply'] {
-    return { content: [{ type: 'tool_use', name, input }] };
-}
-
-function text(reply: string): ScriptTurn['reply'] {
-    return { content: [{ type: 'text', text: reply }] };
+    return recordedBodiesOf(stack);
 }
 
 // ---- the page -----------------------------------------------------------------------------------
 
 async function openRecordPage(user: 'ada' | 'sam', recordId = SAMPLE_ACCOUNT_ID): Promise<Page> {
-    const page = await browser.context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    const url = stack.urls.recordPage.replace(SAMPLE_ACCOUNT_ID, recordId);
-    await page.goto(`${url}?user=${user}`, { waitUntil: 'domcontentloaded' });
-    await expect
-        .poll(() => panel(page).locator('[data-id="relay-status-text"]').textContent(), {
-            timeout: 20_000
-        })
-        .toBe(label('Resident_RelayStatus_Connected'));
+    const page = await openAs(browser, recordPageUrl(stack, recordId), user, pageErrors);
+    await waitForConnected(page, label);
     return page;
-}
-
-function panel(page: Page): Locator {
-    return page.locator('c-coworker-panel');
-}
-
-function conversation(page: Page): Locator {
-    return panel(page).locator('[data-id="conversation"]');
-}
-
-async function ask(page: Page, question: string): Promise<void> {
-    await panel(page).locator('[data-id="new-task"] button').click();
-    await send(page, question);
-}
-
-async function send(page: Page, message: string): Promise<void> {
-    const input = panel(page).locator('[data-id="message-input"] textarea');
-    await input.fill(message);
-    await panel(page).locator('[data-id="send"] button').click();
-}
-
-async function expectInConversation(page: Page, wanted: string, timeout = 20_000): Promise<void> {
-    await expect.poll(() => conversation(page).innerText(), { timeout }).toContain(wanted);
 }
 
 /** Waits for a proposal card, checks its diff rows, and returns the card. */
@@ -158,17 +113,10 @@ async function diffRows(card: Locator): Promise<string[][]> {
     return out;
 }
 
-/** Waits until the panel is idle again: Send is back and nothing is awaiting a decision. */
-async function waitUntilIdle(page: Page): Promise<void> {
-    await panel(page).locator('[data-id="send"]').waitFor({ timeout: 20_000 });
-}
-
 describe('the coworker end to end (workbench, relay on workerd, stand-ins)', () => {
     beforeAll(async () => {
         requireChromium();
-        labels = await readCustomLabels(
-            path.join(repoRoot, 'force-app/main/default/labels/CustomLabels.labels-meta.xml')
-        );
+        label = await loadLabels();
         stack = await startWorkbenchStack({ build: false });
         browser = await launchChromium();
     });

@@ -8,7 +8,13 @@ import { readCustomLabels } from '../workbench/labels';
 import { launchChromium, requireChromium, type ChromiumSession } from './chromium';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const SCREENSHOT = path.join(repoRoot, 'docs', 'workbench.png');
+// The README's picture is refreshed only when asked (UPDATE_SCREENSHOT=1): otherwise every run
+// would leave a changed binary in the working tree.
+const SCREENSHOT = path.join(
+    repoRoot,
+    process.env.UPDATE_SCREENSHOT === '1' ? 'docs' : '.tmp',
+    'workbench.png'
+);
 const RELATED_LISTS = ['Contacts', 'Opportunities', 'Cases'];
 
 let stack: WorkbenchStack;
