@@ -276,38 +276,29 @@ describe('the coworker for admins, on Home and switched off (workbench, relay, s
         expect(JSON.parse(nothing?.content ?? '{}')).toMatchObject({ passages: [] });
     });
 
-    test('as Sam the Knowledge page refuses to add or delete a document, and keeps what he typed', async () => {
-        const documentsBefore = ids(stack, 'Resident_Knowledge_Document__c');
+    test('as Sam the Knowledge page lists the documents but offers no add form and no actions', async () => {
+        // Salesforce's object permissions (getObjectInfo) decide what the page offers; the
+        // server refuses the same writes anyway (the stand-in doubles' tests show it).
         const page = await openKnowledge('sam');
-        await fillDocument(page, TRAVEL_DOCUMENT_NAME, TRAVEL_DOCUMENT);
-        await page.locator('c-knowledge-manager [data-id="save"] button').click();
-        await expect
-            .poll(() => page.locator('c-knowledge-manager [data-id="form-error"]').innerText(), {
-                timeout: 20_000
-            })
-            .toBe(
-                label(
-                    'Resident_KnowledgeManager_SaveFailed',
-                    'Only Resident admins can add, change or delete knowledge documents.'
-                )
-            );
+        const manager = page.locator('c-knowledge-manager');
+        expect(await manager.locator('[data-id="save"]').count()).toBe(0);
+        expect(await manager.locator('[data-id="text"]').count()).toBe(0);
         expect(
-            await page.locator('c-knowledge-manager [data-id="text"] textarea').inputValue()
-        ).toBe(TRAVEL_DOCUMENT);
-
-        await rowAction(
-            page,
-            knowledgeRow(page, 'Refund policy'),
-            label('Resident_KnowledgeManager_Delete')
-        );
-        await page.getByRole('button', { name: 'OK' }).click();
-        await expect
-            .poll(() => page.locator('c-knowledge-manager [data-id="notice"]').innerText(), {
-                timeout: 20_000
-            })
-            .toContain('Only Resident admins can add, change or delete knowledge documents.');
-        expect(ids(stack, 'Resident_Knowledge_Document__c')).toEqual(documentsBefore);
+            await manager.locator('[data-id="documents"] lightning-primitive-cell-actions').count()
+        ).toBe(0);
         await page.close();
+
+        // Ada, with Resident Admin, gets both.
+        const admin = await openKnowledge('ada');
+        await admin.locator('c-knowledge-manager [data-id="save"]').waitFor({ timeout: 20_000 });
+        expect(
+            await admin
+                .locator(
+                    'c-knowledge-manager [data-id="documents"] lightning-primitive-cell-actions'
+                )
+                .count()
+        ).toBeGreaterThan(0);
+        await admin.close();
     });
 
     test('email masking off sends the address as it is; back on, the model sees only <EMAIL_1>', async () => {

@@ -1,4 +1,6 @@
-import { LightningElement } from 'lwc';
+import { LightningElement, wire } from 'lwc';
+import { getObjectInfo } from 'lightning/uiObjectInfoApi';
+import KNOWLEDGE_DOCUMENT from '@salesforce/schema/Resident_Knowledge_Document__c';
 import LightningConfirm from 'lightning/confirm';
 import listDocuments from '@salesforce/apex/KnowledgeController.listDocuments';
 import saveDocument from '@salesforce/apex/KnowledgeController.saveDocument';
@@ -154,7 +156,33 @@ export default class KnowledgeManager extends LightningElement {
         return !this.isLoading && !this.loadError && this.documents.length > 0;
     }
 
+    /**
+     * What this user may do with knowledge documents, as Salesforce says (object permissions in
+     * the UI API's object info): only what the org would allow is offered.
+     */
+    documentAccess: { createable: boolean; updateable: boolean; deletable: boolean } = {
+        createable: false,
+        updateable: false,
+        deletable: false
+    };
+
+    @wire(getObjectInfo, { objectApiName: KNOWLEDGE_DOCUMENT })
+    wiredDocumentInfo({ data }: { data?: Record<string, unknown> }): void {
+        if (!data) return;
+        this.documentAccess = {
+            createable: data.createable === true,
+            updateable: data.updateable === true,
+            deletable: data.deletable === true
+        };
+    }
+
+    get canAdd(): boolean {
+        return this.documentAccess.createable;
+    }
+
     get columns(): object[] {
+        const { updateable, deletable } = this.documentAccess;
+        const actions = updateable || deletable;
         return [
             { label: columnNameLabel, fieldName: 'name', wrapText: true },
             { label: columnFormatLabel, fieldName: 'format', initialWidth: 110 },
@@ -172,21 +200,29 @@ export default class KnowledgeManager extends LightningElement {
                 typeAttributes: { year: 'numeric', month: 'short', day: '2-digit' },
                 initialWidth: 140
             },
-            {
-                type: 'action',
-                typeAttributes: {
-                    rowActions: (
-                        row: KnowledgeDocumentSummary,
-                        done: (actions: object[]) => void
-                    ) =>
-                        done([
-                            row.active
-                                ? { label: deactivateLabel, name: 'deactivate' }
-                                : { label: activateLabel, name: 'activate' },
-                            { label: deleteLabel, name: 'delete' }
-                        ])
-                }
-            }
+            ...(actions
+                ? [
+                      {
+                          type: 'action',
+                          typeAttributes: {
+                              rowActions: (
+                                  row: KnowledgeDocumentSummary,
+                                  done: (rowActions: object[]) => void
+                              ) =>
+                                  done([
+                                      ...(updateable
+                                          ? [
+                                                row.active
+                                                    ? { label: deactivateLabel, name: 'deactivate' }
+                                                    : { label: activateLabel, name: 'activate' }
+                                            ]
+                                          : []),
+                                      ...(deletable ? [{ label: deleteLabel, name: 'delete' }] : [])
+                                  ])
+                          }
+                      }
+                  ]
+                : [])
         ];
     }
 

@@ -7,6 +7,7 @@ import setDocumentActive from '@salesforce/apex/KnowledgeController.setDocumentA
 import { splitDocument } from 'c/knowledgeIndex';
 import { extractPdfText } from 'c/pdfText';
 import LightningConfirm from 'lightning/confirm';
+import { getObjectInfo } from 'lightning/uiObjectInfoApi';
 import { flushPromises, resetDom } from '@resident/jest-utils';
 import type { KnowledgeDocumentSummary } from 'c/coworkerContract';
 
@@ -73,9 +74,17 @@ function chunksOf(text: string) {
         .map((body, i) => ({ sequence: i, heading: null, body, searchText: body.toLowerCase() }));
 }
 
-function mount(): HTMLElement {
+/** What getObjectInfo says of Resident_Knowledge_Document__c for an admin, and for a user. */
+const ADMIN_ACCESS = { createable: true, updateable: true, deletable: true };
+const READER_ACCESS = { createable: false, updateable: false, deletable: false };
+
+function mount(access = ADMIN_ACCESS): HTMLElement {
     const element = createElement('c-knowledge-manager', { is: KnowledgeManager });
     document.body.appendChild(element);
+    (getObjectInfo as unknown as { emit(d: unknown): void }).emit({
+        apiName: 'Resident_Knowledge_Document__c',
+        ...access
+    });
     return element;
 }
 
@@ -279,6 +288,18 @@ describe('c-knowledge-manager', () => {
         expect(activeMock).toHaveBeenCalledWith({ documentId: GUIDE.id, active: false });
         expect(q(element, 'notice')!.textContent).toBe('c.Resident_KnowledgeManager_Deactivated');
         expect(listMock).toHaveBeenCalledTimes(2);
+    });
+
+    it('offers a user without Resident Admin no add form and no row actions', async () => {
+        listMock.mockResolvedValue([GUIDE]);
+        const element = mount(READER_ACCESS);
+        await flushPromises();
+        expect(q(element, 'documents')).not.toBeNull();
+        expect(q(element, 'save')).toBeNull();
+        expect(q(element, 'text')).toBeNull();
+        const table = q(element, 'documents') as HTMLElement & { columns: { type?: string }[] };
+        expect(table.columns.some((c) => c.type === 'action')).toBe(false);
+        await expect(element).toBeAccessible();
     });
 
     it('deletes a document only after confirmation', async () => {
