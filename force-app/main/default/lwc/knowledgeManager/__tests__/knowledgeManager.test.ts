@@ -297,7 +297,7 @@ describe('c-knowledge-manager', () => {
         expect(q(element, 'documents')).not.toBeNull();
         expect(q(element, 'save')).toBeNull();
         expect(q(element, 'text')).toBeNull();
-        const table = q(element, 'documents') as HTMLElement & { columns: { type?: string }[] };
+        const table = q(element, 'documents') as unknown as { columns: { type?: string }[] };
         expect(table.columns.some((c) => c.type === 'action')).toBe(false);
         await expect(element).toBeAccessible();
     });
