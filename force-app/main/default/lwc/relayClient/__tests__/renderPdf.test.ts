@@ -14,7 +14,7 @@ function description(overrides: Partial<DocumentDescription> = {}): DocumentDesc
             orientation: 'portrait',
             margins: { top: 36, right: 36, bottom: 36, left: 36 }
         },
-        body: [{ type: 'paragraph', runs: [{ text: 'Hello Ελλάδα' }] }],
+        body: [{ type: 'paragraph', runs: [{ type: 'text', text: 'Hello Ελλάδα' }] }],
         ...overrides
     } as DocumentDescription;
 }
@@ -141,7 +141,7 @@ describe('c/relayClient renderPdf', () => {
         const error = await failureOf(
             renderPdf(
                 SESSION,
-                description({ body: [{ type: 'paragraph', runs: [{ text: big }] }] }),
+                description({ body: [{ type: 'paragraph', runs: [{ type: 'text', text: big }] }] }),
                 undefined,
                 fetchMock
             )
