@@ -124,8 +124,13 @@ function blobToBase64(blob: Blob): Promise<string> {
 
 /** File names Salesforce and every OS accept: no path separators or control characters. */
 function safeFileName(title: string): string {
-    const cleaned = title
-        .replace(/[\\/:*?"<>|\u0000-\u001f]+/g, ' ')
+    // Control characters become spaces (a regular expression of them trips the linter).
+    const printable = [...title].map((c) => {
+        return c.charCodeAt(0) < 0x20 ? ' ' : c;
+    });
+    const cleaned = printable
+        .join('')
+        .replace(/[\\/:*?"<>|]+/g, ' ')
         .replace(/\s+/g, ' ')
         .trim()
         .slice(0, 190);
