@@ -136,7 +136,8 @@ export function standInOrgModules(
                 source.startsWith('@salesforce/schema/') ||
                 source.startsWith('@salesforce/resourceUrl/') ||
                 source.startsWith('@salesforce/messageChannel/') ||
-                source.startsWith('@salesforce/i18n/') ||
+                // Base components keep their own i18n stubs; Resident's components get the user's.
+                (source.startsWith('@salesforce/i18n/') && !importer?.includes('node_modules')) ||
                 source.startsWith('@salesforce/label/c.')
             ) {
                 return VIRTUAL + source;
