@@ -59,13 +59,11 @@ describe('c/relayClient renderPdf', () => {
     });
 
     it('reads the missing-glyph warnings the relay sends in its header', async () => {
-        const fetchMock = jest
-            .fn()
-            .mockResolvedValue(
-                pdfResponse(undefined, {
-                    'x-resident-pdf-warnings': 'missing-characters=U+4E2D,U+6587'
-                })
-            );
+        const fetchMock = jest.fn().mockResolvedValue(
+            pdfResponse(undefined, {
+                'x-resident-pdf-warnings': 'missing-characters=U+4E2D,U+6587'
+            })
+        );
         const result = await renderPdf(SESSION, description(), undefined, fetchMock);
         expect(result.warnings.missingCharacters).toEqual([0x4e2d, 0x6587]);
     });
