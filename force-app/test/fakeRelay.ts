@@ -172,3 +172,24 @@ export function toolUseReply(
         sse({ type: 'message_stop' })
     ];
 }
+
+/** The relay's PDF answer: `bytes` as the body, with its content type and any extra headers. */
+export function pdfResponse(
+    bytes: string | Uint8Array = '%PDF-1.7\n%fake\n%%EOF\n',
+    headers: Record<string, string> = {}
+): Response {
+    const body = typeof bytes === 'string' ? encoder.encode(bytes) : bytes;
+    return {
+        ok: true,
+        status: 200,
+        headers: headersOf({
+            'content-type': 'application/pdf',
+            'x-request-id': 'req-pdf-1',
+            ...headers
+        }),
+        body: null,
+        arrayBuffer: () =>
+            Promise.resolve(body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength)),
+        json: () => Promise.reject(new Error('not JSON'))
+    } as unknown as Response;
+}

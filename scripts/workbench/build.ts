@@ -67,7 +67,21 @@ export const PAGE_COMPONENTS: Record<string, string> = {
     'c-coworker-panel': 'coworkerPanel',
     'c-activity-log': 'activityLog',
     'c-knowledge-manager': 'knowledgeManager',
-    'c-trust-settings': 'trustSettings'
+    'c-trust-settings': 'trustSettings',
+    'c-document-generator': 'documentGenerator'
+};
+
+/**
+ * `@salesforce/i18n/*`: the user's locale settings. The stand-in users have none of their own, so
+ * the platform's defaults for a new US user, overridable per page load with `?locale=de-DE`,
+ * `?timeZone=Europe/Berlin`, `?currency=EUR` to see a document in another user's formats.
+ */
+const I18N_DEFAULTS: Record<string, string> = {
+    locale: 'en-US',
+    lang: 'en-US',
+    timeZone: 'America/Los_Angeles',
+    currency: 'USD',
+    dir: 'ltr'
 };
 
 /** Where static resources are served, as `/resource/<timestamp>/<name>` is on the platform. */
@@ -122,6 +136,8 @@ export function standInOrgModules(
                 source.startsWith('@salesforce/schema/') ||
                 source.startsWith('@salesforce/resourceUrl/') ||
                 source.startsWith('@salesforce/messageChannel/') ||
+                // Base components keep their own i18n stubs; Resident's components get the user's.
+                (source.startsWith('@salesforce/i18n/') && !importer?.includes('node_modules')) ||
                 source.startsWith('@salesforce/label/c.')
             ) {
                 return VIRTUAL + source;
@@ -173,6 +189,19 @@ export function standInOrgModules(
                     this.error(`${source}: a static resource name has letters, digits and _ only`);
                 }
                 return `export default ${JSON.stringify(STATIC_RESOURCE_PREFIX + resource)};`;
+            }
+            if (source.startsWith('@salesforce/i18n/')) {
+                const setting = source.slice('@salesforce/i18n/'.length);
+                const fallback = I18N_DEFAULTS[setting];
+                if (fallback === undefined) {
+                    this.error(
+                        `${source}: the workbench knows ${Object.keys(I18N_DEFAULTS).join(', ')}`
+                    );
+                }
+                return (
+                    `const chosen = new URLSearchParams(window.location.search).get(${JSON.stringify(setting)});\n` +
+                    `export default chosen || ${JSON.stringify(fallback)};`
+                );
             }
             if (source.startsWith('@salesforce/messageChannel/')) {
                 // The channel is its name: lightning/messageService matches subscribers by it.

@@ -20,3 +20,9 @@ declare module '@salesforce/user/Id' {
     const userId: string;
     export default userId;
 }
+
+// The user's locale settings (`locale`, `timeZone`, `currency`, `lang`, `dir`...), as strings.
+declare module '@salesforce/i18n/*' {
+    const value: string;
+    export default value;
+}

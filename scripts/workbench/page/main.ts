@@ -148,6 +148,10 @@ function startRecordPage(): void {
     // As the platform does for a component on a record page: recordId and objectApiName from the
     // page, the rest from the admin's Lightning App Builder settings.
     mountComponent('record-sidebar', 'c-coworker-panel', { ...context, height: 420 });
+    mountComponent('record-main', 'c-document-generator', {
+        ...context,
+        defaultTemplateName: 'Quote'
+    });
     mountComponent('record-main', 'c-activity-log', { recordId: context.recordId, pageSize: 5 });
 }
 

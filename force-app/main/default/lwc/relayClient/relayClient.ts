@@ -4,6 +4,14 @@
  */
 import { REQUEST_ID_HEADER, RELAY_PATHS, isRelayErrorBody, isRelayHealth } from 'c/relayContract';
 import type { RelayErrorType, RelayHealth } from 'c/relayContract';
+import { DOCUMENT_LIMITS, PDF_WARNINGS_HEADER, parsePdfWarnings } from 'c/documentModel';
+import type {
+    Block,
+    DocumentDescription,
+    DocumentLimits,
+    PageMarginBlock,
+    PdfRenderWarnings
+} from 'c/documentModel';
 
 /** How long a health check may take before the panel says the relay is unreachable. */
 export const HEALTH_TIMEOUT_MS = 8000;
@@ -150,7 +158,16 @@ export type RelayFailureKind =
     /** A 200 answer that is not an event stream. */
     | 'bad_response'
     /** The stream ended before `message_stop`, without an error event. */
-    | 'stream_ended';
+    | 'stream_ended'
+    /** Refused before sending: the request breaks one of the relay's published limits. */
+    | 'limit';
+
+/** Which of the relay's limits a request breaks, how far, so the UI can say it in a label. */
+export interface LimitBreach {
+    limit: keyof DocumentLimits;
+    actual: number;
+    max: number;
+}
 
 export class RelayRequestError extends Error {
     readonly kind: RelayFailureKind;
@@ -158,6 +175,7 @@ export class RelayRequestError extends Error {
     readonly relayType?: RelayErrorType;
     readonly requestId?: string;
     readonly retryAfterSeconds?: number;
+    readonly breach?: LimitBreach;
 
     constructor(
         kind: RelayFailureKind,
@@ -167,6 +185,7 @@ export class RelayRequestError extends Error {
             relayType?: RelayErrorType;
             requestId?: string;
             retryAfterSeconds?: number;
+            breach?: LimitBreach;
         } = {}
     ) {
         super(message);
@@ -176,6 +195,7 @@ export class RelayRequestError extends Error {
         this.relayType = details.relayType;
         this.requestId = details.requestId;
         this.retryAfterSeconds = details.retryAfterSeconds;
+        this.breach = details.breach;
     }
 }
 
@@ -410,4 +430,141 @@ export async function* streamMessages(
             // Already released by the cancel above.
         }
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The PDF route: POST /v1/pdf, a DocumentDescription in, the PDF bytes out
+// ---------------------------------------------------------------------------------------------
+
+/** A rendered document and what the relay could not draw exactly (e.g. missing glyphs). */
+export interface RenderedPdf {
+    pdf: Blob;
+    warnings: PdfRenderWarnings;
+}
+
+/** Bytes a base64 string decodes to (no padding characters counted). */
+function base64Bytes(data: string): number {
+    const padding = data.endsWith('==') ? 2 : data.endsWith('=') ? 1 : 0;
+    return Math.floor((data.length * 3) / 4) - padding;
+}
+
+function tableColumnCount(block: Block | PageMarginBlock): number {
+    return block.type === 'table' ? block.columns.length : 0;
+}
+
+/**
+ * The first of the relay's published limits the description breaks, or null. Pages are counted
+ * only by the renderer, so that one limit is left to the relay's own 422.
+ */
+export function checkDocumentLimits(
+    description: DocumentDescription,
+    bodyBytes: number
+): LimitBreach | null {
+    const limits = DOCUMENT_LIMITS;
+    if (bodyBytes > limits.maxDescriptionBytes) {
+        return { limit: 'maxDescriptionBytes', actual: bodyBytes, max: limits.maxDescriptionBytes };
+    }
+    const header = description.header?.blocks ?? [];
+    const footer = description.footer?.blocks ?? [];
+    const marginBlocks = Math.max(header.length, footer.length);
+    if (marginBlocks > limits.maxHeaderFooterBlocks) {
+        return {
+            limit: 'maxHeaderFooterBlocks',
+            actual: marginBlocks,
+            max: limits.maxHeaderFooterBlocks
+        };
+    }
+    const blocks: (Block | PageMarginBlock)[] = [...description.body, ...header, ...footer];
+    const images = blocks.filter((b) => b.type === 'image');
+    if (images.length > limits.maxImages) {
+        return { limit: 'maxImages', actual: images.length, max: limits.maxImages };
+    }
+    for (const image of images) {
+        if (image.type !== 'image') continue;
+        const bytes = base64Bytes(image.data);
+        if (bytes > limits.maxImageBytes) {
+            return { limit: 'maxImageBytes', actual: bytes, max: limits.maxImageBytes };
+        }
+        const pixels = image.intrinsicWidth * image.intrinsicHeight;
+        if (pixels > limits.maxImagePixels) {
+            return { limit: 'maxImagePixels', actual: pixels, max: limits.maxImagePixels };
+        }
+    }
+    for (const block of blocks) {
+        const columns = tableColumnCount(block);
+        if (columns > limits.maxTableColumns) {
+            return { limit: 'maxTableColumns', actual: columns, max: limits.maxTableColumns };
+        }
+    }
+    return null;
+}
+
+/**
+ * Sends a merged document description to the relay's PDF route and answers the PDF. A description
+ * over one of the relay's limits is refused here, before anything is sent (`kind: 'limit'`); HTTP
+ * and network failures throw a `RelayRequestError` like `streamMessages`.
+ */
+export async function renderPdf(
+    session: RelaySession,
+    description: DocumentDescription,
+    signal?: AbortSignal,
+    fetchImpl: FetchLike = (input, init) => fetch(input, init)
+): Promise<RenderedPdf> {
+    const base = normaliseRelayUrl(session.relayUrl);
+    if (!base) {
+        throw new RelayRequestError('network', 'The relay address is not a usable https URL.');
+    }
+    const body = JSON.stringify(description);
+    const breach = checkDocumentLimits(description, new TextEncoder().encode(body).length);
+    if (breach) {
+        throw new RelayRequestError('limit', `The document exceeds ${breach.limit}.`, {
+            relayType: 'payload_too_large',
+            breach
+        });
+    }
+    let response: Response;
+    try {
+        response = await fetchImpl(base + RELAY_PATHS.pdf, {
+            method: 'POST',
+            headers: {
+                'content-type': 'application/json',
+                accept: 'application/pdf',
+                authorization: `Bearer ${session.token}`
+            },
+            body,
+            // The session token is the only credential; the relay must never see Salesforce cookies.
+            credentials: 'omit',
+            signal
+        });
+    } catch (error) {
+        if (isAbort(error, signal)) throw new RelayRequestError('aborted', 'Stopped.');
+        throw new RelayRequestError('network', (error as Error)?.message || 'network error');
+    }
+    if (!response.ok) {
+        throw await httpFailure(response);
+    }
+    const requestId = response.headers?.get?.(REQUEST_ID_HEADER) ?? undefined;
+    const contentType = response.headers?.get?.('content-type') ?? '';
+    let bytes: ArrayBuffer;
+    try {
+        bytes = await response.arrayBuffer();
+    } catch (error) {
+        if (isAbort(error, signal)) throw new RelayRequestError('aborted', 'Stopped.');
+        throw new RelayRequestError('network', (error as Error)?.message || 'network error', {
+            requestId
+        });
+    }
+    // A proxy's HTML error page with status 200 must not be shown or saved as the document.
+    const magic = new Uint8Array(bytes.slice(0, 5));
+    const isPdf = String.fromCharCode(...magic) === '%PDF-';
+    if (!contentType.includes('application/pdf') || !isPdf) {
+        throw new RelayRequestError('bad_response', 'The relay did not answer with a PDF.', {
+            status: response.status,
+            requestId
+        });
+    }
+    return {
+        pdf: new Blob([bytes], { type: 'application/pdf' }),
+        warnings: parsePdfWarnings(response.headers?.get?.(PDF_WARNINGS_HEADER) ?? null)
+    };
 }
