@@ -48,6 +48,12 @@ const defaultStaticResourcesDir = path.join(
     'default',
     'staticresources'
 );
+/**
+ * Files the stand-in org's seed data refers to as static resources but the package does not ship
+ * (the sample Quote template's logo). Test doubles: served only when the package has no resource
+ * of that name.
+ */
+const standInResourcesDir = path.join(repoRoot, 'scripts', 'workbench', 'standInResources');
 
 export interface WorkbenchServerOptions {
     port?: number;
@@ -187,15 +193,17 @@ export async function startWorkbenchServer(
             await serveFile(req, res, '/' + inner.join('/'), folder);
             return;
         }
-        const entries = await readdir(staticResourcesDir).catch(() => [] as string[]);
-        const file = entries.find(
-            (entry) => entry.startsWith(`${name}.`) && !entry.endsWith('-meta.xml')
-        );
-        if (!file || inner.length > 0) {
-            sendText(res, 404, 'Not found');
-            return;
+        for (const dir of [staticResourcesDir, standInResourcesDir]) {
+            const entries = await readdir(dir).catch(() => [] as string[]);
+            const file = entries.find(
+                (entry) => entry.startsWith(`${name}.`) && !entry.endsWith('-meta.xml')
+            );
+            if (file && inner.length === 0) {
+                await serveFile(req, res, '/' + file, dir);
+                return;
+            }
         }
-        await serveFile(req, res, '/' + file, staticResourcesDir);
+        sendText(res, 404, 'Not found');
     }
 
     async function serveFile(

@@ -110,6 +110,14 @@ describe('the workbench server', () => {
         expect(await logo.text()).toBe('png bytes');
     });
 
+    test("serves the stand-in seed's sample logo, which the package does not ship", async () => {
+        const logo = await fetch(`${server.url}${STATIC_RESOURCE_PREFIX}Resident_SampleLogo`);
+        expect(logo.status).toBe(200);
+        expect(logo.headers.get('content-type')).toBe('image/png');
+        const bytes = new Uint8Array(await logo.arrayBuffer());
+        expect([...bytes.slice(1, 4)].map((b) => String.fromCharCode(b)).join('')).toBe('PNG');
+    });
+
     test('answers 404 for a missing resource and never leaves the resources folder', async () => {
         expect((await fetch(`${server.url}${STATIC_RESOURCE_PREFIX}nothing`)).status).toBe(404);
         const escape = await fetch(
