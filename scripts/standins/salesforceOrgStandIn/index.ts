@@ -53,6 +53,8 @@ export type SalesforceOrgStandInOptions = {
     orgKey?: string;
     /** API calls allowed before REQUEST_LIMIT_EXCEEDED (per stand-in lifetime or reset). */
     apiRequestLimit?: number;
+    /** Let the process exit while the server is still open (a test runner's config). */
+    unref?: boolean;
 };
 
 export type TokenResponse = {
@@ -705,6 +707,15 @@ export async function startSalesforceOrgStandIn(
                 cors
             );
         }
+        const fileBytes = /^\/__standin\/files\/(\w+)$/.exec(path);
+        if (method === 'GET' && fileBytes) {
+            const bytes = store.fileBytes.get(fileBytes[1] ?? '');
+            if (!bytes) throw new OrgError(404, 'NOT_FOUND', 'no such ContentVersion');
+            res.writeHead(200, { 'content-type': 'application/octet-stream', ...cors });
+            res.end(bytes);
+            return;
+        }
+        // ---- end of issue 6 (relay side) ----
         if (method === 'POST' && path === '/__standin/faults') {
             const body = await jsonBody(req);
             const list = Array.isArray(body.faults)
@@ -750,6 +761,7 @@ export async function startSalesforceOrgStandIn(
     });
 
     url = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
+    if (options.unref) server.unref();
     return {
         url,
         close: () => closeServer(server),
