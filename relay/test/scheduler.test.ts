@@ -144,7 +144,7 @@ async function state(): Promise<StandInState> {
 }
 
 async function fileText(contentVersionId: string): Promise<string> {
-    return new TextDecoder('utf-8', { ignoreBOM: true }).decode(
+    return new TextDecoder('utf-8', { fatal: false, ignoreBOM: true }).decode(
         await (await standIn(`/__standin/files/${contentVersionId}`)).arrayBuffer()
     );
 }
