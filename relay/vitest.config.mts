@@ -1,7 +1,13 @@
 import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import { generateKeyPairSync } from 'node:crypto';
 import { startAnthropicStandIn } from '../scripts/standins/anthropicStandIn';
+import {
+    ORG_ID,
+    startSalesforceOrgStandIn,
+    STANDIN_USERNAMES
+} from '../scripts/standins/salesforceOrgStandIn/index';
 import { REVOKED_TEST_KEY_ID, TEST_MASTER_SECRETS } from './test/testMasterKeys';
 
 // Relay tests run inside workerd with the bindings of wrangler.jsonc. Run from the repo root:
@@ -15,6 +21,17 @@ process.env.WRANGLER_LOG ??= 'error';
 // it received through its `/__standin/*` endpoints at ANTHROPIC_BASE_URL. It closes with the process.
 const anthropicStandIn = await startAnthropicStandIn({ port: 0, unref: true });
 
+// Scheduled reports sign in to the Salesforce org stand-in with the JWT bearer flow: a key pair
+// made for this run, the public half given to the stand-in as the connected app's certificate.
+const schedulerKeys = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const SCHEDULER_CONSUMER_KEY = 'resident-relay-test-consumer-key';
+const salesforceStandIn = await startSalesforceOrgStandIn({
+    port: 0,
+    jwtPublicKey: schedulerKeys.publicKey,
+    consumerKey: SCHEDULER_CONSUMER_KEY,
+    unref: true
+});
+
 export default defineConfig({
     root: fileURLToPath(new URL('.', import.meta.url)),
     plugins: [
@@ -26,7 +43,19 @@ export default defineConfig({
                     ANTHROPIC_API_KEY: '',
                     ANTHROPIC_BASE_URL: anthropicStandIn.url,
                     RELAY_MASTER_KEYS: JSON.stringify(TEST_MASTER_SECRETS),
-                    REVOKED_KEY_IDS: REVOKED_TEST_KEY_ID
+                    REVOKED_KEY_IDS: REVOKED_TEST_KEY_ID,
+                    SCHEDULER_ORGS: JSON.stringify([
+                        {
+                            orgId: ORG_ID,
+                            loginUrl: salesforceStandIn.url,
+                            consumerKey: SCHEDULER_CONSUMER_KEY,
+                            schedulerUsername: STANDIN_USERNAMES.ada
+                        }
+                    ]),
+                    SCHEDULER_PRIVATE_KEY: schedulerKeys.privateKey
+                        .export({ type: 'pkcs8', format: 'pem' })
+                        .toString(),
+                    SCHEDULER_RETRY_BASE_MS: '20'
                 }
             }
         })

@@ -53,6 +53,8 @@ export type SalesforceOrgStandInOptions = {
     orgKey?: string;
     /** API calls allowed before REQUEST_LIMIT_EXCEEDED (per stand-in lifetime or reset). */
     apiRequestLimit?: number;
+    /** Let the process exit while the server is still open (a test runner's config). */
+    unref?: boolean;
 };
 
 export type TokenResponse = {
@@ -110,7 +112,11 @@ function refuseIfModifiedSince(record: StoredRecord, since: string | undefined):
     if (Number.isNaN(sinceAt)) {
         throw new OrgError(400, 'INVALID_HEADER', `If-Unmodified-Since is not a date: ${since}`);
     }
-    const modifiedAt = parseSalesforceDateTime(record.fields.LastModifiedDate);
+    let modifiedAt = parseSalesforceDateTime(record.fields.LastModifiedDate);
+    // An HTTP date (`Tue, 03 Jun 2026 07:00:00 GMT`, the form Salesforce documents) has whole
+    // seconds, as a real org's LastModifiedDate has: compare at that precision, so a write in the
+    // same second as the time given is not seen as later (the scheduler's claim must allow for it).
+    if (/GMT$/i.test(since.trim())) modifiedAt = Math.floor(modifiedAt / 1000) * 1000;
     if (!Number.isNaN(modifiedAt) && modifiedAt > sinceAt) {
         throw new OrgError(
             412,
@@ -671,6 +677,45 @@ export async function startSalesforceOrgStandIn(
             reset();
             return sendJson(res, 200, { reset: true }, cors);
         }
+        // ---- issue 6 (relay side): bulk rows for the scheduler's paging tests and benchmark ----
+        if (method === 'POST' && path === '/__standin/seed') {
+            const body = await jsonBody(req);
+            const owner = store.userByUsername(String(body.ownerUsername ?? ''));
+            const count = Number(body.count ?? 0);
+            if (!owner || !Number.isInteger(count) || count < 1 || count > 100_000) {
+                throw new OrgError(
+                    400,
+                    'INVALID_INPUT',
+                    'seed needs ownerUsername and a count of 1 to 100,000'
+                );
+            }
+            const template = (body.fields ?? {}) as Record<string, unknown>;
+            const ids: string[] = [];
+            for (let n = 1; n <= count; n++) {
+                const values = Object.fromEntries(
+                    Object.entries(template).map(([k, v]) => [
+                        k,
+                        typeof v === 'string' ? v.replaceAll('{n}', String(n)) : v
+                    ])
+                );
+                ids.push(store.create(owner, String(body.type ?? ''), values));
+            }
+            return sendJson(
+                res,
+                200,
+                { created: ids.length, firstId: ids[0], lastId: ids.at(-1) },
+                cors
+            );
+        }
+        const fileBytes = /^\/__standin\/files\/(\w+)$/.exec(path);
+        if (method === 'GET' && fileBytes) {
+            const bytes = store.fileBytes.get(fileBytes[1] ?? '');
+            if (!bytes) throw new OrgError(404, 'NOT_FOUND', 'no such ContentVersion');
+            res.writeHead(200, { 'content-type': 'application/octet-stream', ...cors });
+            res.end(bytes);
+            return;
+        }
+        // ---- end of issue 6 (relay side) ----
         if (method === 'POST' && path === '/__standin/faults') {
             const body = await jsonBody(req);
             const list = Array.isArray(body.faults)
@@ -716,6 +761,7 @@ export async function startSalesforceOrgStandIn(
     });
 
     url = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
+    if (options.unref) server.unref();
     return {
         url,
         close: () => closeServer(server),

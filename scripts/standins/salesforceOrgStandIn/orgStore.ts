@@ -84,7 +84,11 @@ const RESIDENT_ADMIN_OBJECTS: Record<string, ObjectPermissions> = {
     Resident_Knowledge_Document__c: { ...ALL, delete: true, viewAll: true, modifyAll: true },
     Resident_Knowledge_Chunk__c: { ...ALL, delete: true, viewAll: true, modifyAll: true },
     Resident_Feedback__c: { ...APPEND_ONLY, viewAll: true, modifyAll: false },
-    Resident_Document_Template__c: { ...ALL, delete: true, viewAll: true, modifyAll: true }
+    Resident_Document_Template__c: { ...ALL, delete: true, viewAll: true, modifyAll: true },
+    // issue 6 (relay side): the scheduler's integration user (Ada in the stand-in) finds every due
+    // schedule and claims it, so it needs View All and Modify All on schedules.
+    Resident_Report_Schedule__c: { ...ALL, delete: true, viewAll: true, modifyAll: true },
+    Resident_Report_Run__c: { ...ALL, delete: true, viewAll: true, modifyAll: true }
 };
 const RESIDENT_USER_OBJECTS: Record<string, ObjectPermissions> = {
     Resident_Task__c: { ...ALL, delete: true, viewAll: false, modifyAll: false },
@@ -92,7 +96,10 @@ const RESIDENT_USER_OBJECTS: Record<string, ObjectPermissions> = {
     Resident_Knowledge_Document__c: { ...READ_ONLY, viewAll: false, modifyAll: false },
     Resident_Knowledge_Chunk__c: { ...READ_ONLY, viewAll: false, modifyAll: false },
     Resident_Feedback__c: { ...APPEND_ONLY, viewAll: false, modifyAll: false },
-    Resident_Document_Template__c: { ...READ_ONLY, viewAll: false, modifyAll: false }
+    Resident_Document_Template__c: { ...READ_ONLY, viewAll: false, modifyAll: false },
+    // issue 6 (relay side): users own their schedules; runs follow the schedule (master-detail).
+    Resident_Report_Schedule__c: { ...ALL, delete: true, viewAll: false, modifyAll: false },
+    Resident_Report_Run__c: { ...ALL, delete: false, viewAll: false, modifyAll: false }
 };
 
 const PROFILES: Record<string, Profile> = {

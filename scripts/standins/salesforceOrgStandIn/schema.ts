@@ -497,6 +497,82 @@ export const PACKAGE_OBJECTS: ObjectDef[] = [
         ]
     }
 ];
+
+// ---- issue 6, scheduled reports (relay side): the two objects of c/reportSchedule's contract ----
+// Field names exactly as SCHEDULE_FIELDS / RUN_FIELDS say; the org-side metadata defines the same.
+PACKAGE_OBJECTS.push(
+    {
+        apiName: 'Resident_Report_Schedule__c',
+        label: 'Resident Report Schedule',
+        labelPlural: 'Resident Report Schedules',
+        keyPrefix: 'a07',
+        nameField: 'Name',
+        custom: true,
+        sharingModel: 'Private',
+        fields: [
+            ...audit(),
+            owner(),
+            text('Name', 'Schedule Name', 80, { required: true }),
+            editable('Source_Type__c', 'Source Type', 'Picklist', {
+                picklistValues: ['Report', 'Query'],
+                required: true
+            }),
+            text('Report_Id__c', 'Report Id', 18),
+            longText('Query_Definition__c', 'Query Definition', 32_768),
+            editable('Format__c', 'Format', 'Picklist', {
+                picklistValues: ['PDF', 'CSV'],
+                required: true
+            }),
+            longText('Frequency__c', 'Frequency', 1000),
+            text('Time_Zone__c', 'Time Zone', 64),
+            longText('Recipients__c', 'Recipients', 32_768),
+            editable('Per_Recipient__c', 'Per Recipient', 'Boolean', { defaultValue: false }),
+            editable('AI_Summary__c', 'AI Summary', 'Boolean', { defaultValue: false }),
+            editable('Active__c', 'Active', 'Boolean', { defaultValue: true }),
+            editable('Next_Run_At__c', 'Next Run At', 'DateTime'),
+            editable('Last_Run_At__c', 'Last Run At', 'DateTime'),
+            editable('Last_Status__c', 'Last Status', 'Picklist', {
+                picklistValues: ['Running', 'Succeeded', 'Failed', 'Skipped']
+            })
+        ]
+    },
+    {
+        apiName: 'Resident_Report_Run__c',
+        label: 'Resident Report Run',
+        labelPlural: 'Resident Report Runs',
+        keyPrefix: 'a08',
+        nameField: 'Name',
+        custom: true,
+        sharingModel: 'ControlledByParent',
+        autoNumberFormat: 'RUN-{0000000}',
+        fields: [
+            ...audit(),
+            autoNumber('Run Number'),
+            reference('Schedule__c', 'Schedule', 'Resident_Report_Schedule__c', 'Schedule__r', {
+                masterDetail: true,
+                required: true,
+                updateable: false,
+                childRelationshipName: 'Runs__r'
+            }),
+            editable('Trigger__c', 'Trigger', 'Picklist', {
+                picklistValues: ['Cron tick', 'Run now']
+            }),
+            editable('Due_At__c', 'Due At', 'DateTime'),
+            editable('Started_At__c', 'Started At', 'DateTime'),
+            editable('Finished_At__c', 'Finished At', 'DateTime'),
+            editable('Status__c', 'Status', 'Picklist', {
+                picklistValues: ['Running', 'Succeeded', 'Failed', 'Skipped']
+            }),
+            longText('Steps__c', 'Steps', 131_072),
+            longText('Error__c', 'Error', 32_768),
+            editable('Rows__c', 'Rows', 'Double'),
+            text('File_Id__c', 'File Id', 18),
+            reference('Recipient_User__c', 'Recipient User', 'User', 'Recipient_User__r')
+        ]
+    }
+);
+// ---- end of issue 6 (relay side) ----
+
 OBJECTS.push(...PACKAGE_OBJECTS);
 
 const byName = new Map(OBJECTS.map((o) => [o.apiName.toLowerCase(), o]));

@@ -224,11 +224,22 @@ export function fieldsReadBy(query: SoqlQuery): string[] {
     return paths;
 }
 
+/** A date-time as SOQL writes it (`2026-06-03T07:00:00Z`) or the API returns it (`.000+0000`). */
+const DATE_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)$/;
+
+function dateTimeMs(value: string): number {
+    return Date.parse(value.replace(/([+-]\d\d)(\d\d)$/, '$1:$2'));
+}
+
 function compareValues(a: Literal, b: Literal): number {
     if (a === b) return 0;
     if (a === null) return -1;
     if (b === null) return 1;
     if (typeof a === 'number' && typeof b === 'number') return a - b;
+    // Date-times compare as instants whatever their spelling (issue 6: due schedules).
+    if (typeof a === 'string' && typeof b === 'string' && DATE_TIME.test(a) && DATE_TIME.test(b)) {
+        return dateTimeMs(a) - dateTimeMs(b);
+    }
     return String(a).localeCompare(String(b));
 }
 
