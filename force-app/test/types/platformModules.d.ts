@@ -20,3 +20,13 @@ declare module '@salesforce/user/Id' {
     const userId: string;
     export default userId;
 }
+
+declare module '@salesforce/i18n/timeZone' {
+    const timeZone: string;
+    export default timeZone;
+}
+
+declare module '@salesforce/i18n/locale' {
+    const locale: string;
+    export default locale;
+}
