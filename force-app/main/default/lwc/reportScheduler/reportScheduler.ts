@@ -775,11 +775,10 @@ export default class ReportScheduler extends NavigationMixin(LightningElement) {
 
     syncFilters(): void {
         this.updateQuery({
-            filters: this.filterRows.map(({ field, operator, value }) =>
-                operator === 'isNull' || operator === 'isNotNull'
-                    ? { field, operator }
-                    : { field, operator, value }
-            )
+            filters: this.filterRows.map(({ field, operator, value }) => {
+                const noValue = operator === 'isNull' || operator === 'isNotNull';
+                return noValue ? { field, operator } : { field, operator, value };
+            })
         });
     }
 
