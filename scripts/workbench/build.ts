@@ -47,7 +47,9 @@ const STAND_IN_ORG_MODULES: Record<string, string> = {
     'lightning/uiRecordApi': 'uiRecordApi.ts',
     'lightning/uiObjectInfoApi': 'uiObjectInfoApi.ts',
     'lightning/uiRelatedListApi': 'uiRelatedListApi.ts',
-    '@salesforce/user/Id': 'userId.ts'
+    '@salesforce/user/Id': 'userId.ts',
+    '@salesforce/i18n/timeZone': 'i18nTimeZone.ts',
+    '@salesforce/i18n/locale': 'i18nLocale.ts'
 };
 
 export const VIRTUAL = '\0workbench:';
@@ -67,7 +69,8 @@ export const PAGE_COMPONENTS: Record<string, string> = {
     'c-coworker-panel': 'coworkerPanel',
     'c-activity-log': 'activityLog',
     'c-knowledge-manager': 'knowledgeManager',
-    'c-trust-settings': 'trustSettings'
+    'c-trust-settings': 'trustSettings',
+    'c-report-scheduler': 'reportScheduler'
 };
 
 /** Where static resources are served, as `/resource/<timestamp>/<name>` is on the platform. */

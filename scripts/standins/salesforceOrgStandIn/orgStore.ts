@@ -84,7 +84,10 @@ const RESIDENT_ADMIN_OBJECTS: Record<string, ObjectPermissions> = {
     Resident_Knowledge_Document__c: { ...ALL, delete: true, viewAll: true, modifyAll: true },
     Resident_Knowledge_Chunk__c: { ...ALL, delete: true, viewAll: true, modifyAll: true },
     Resident_Feedback__c: { ...APPEND_ONLY, viewAll: true, modifyAll: false },
-    Resident_Document_Template__c: { ...ALL, delete: true, viewAll: true, modifyAll: true }
+    Resident_Document_Template__c: { ...ALL, delete: true, viewAll: true, modifyAll: true },
+    // Scheduled reports (issue 6): admins read every schedule and run, never rewrite them.
+    Resident_Report_Schedule__c: { ...ALL, delete: true, viewAll: true, modifyAll: false },
+    Resident_Report_Run__c: { ...READ_ONLY, viewAll: true, modifyAll: false }
 };
 const RESIDENT_USER_OBJECTS: Record<string, ObjectPermissions> = {
     Resident_Task__c: { ...ALL, delete: true, viewAll: false, modifyAll: false },
@@ -92,8 +95,16 @@ const RESIDENT_USER_OBJECTS: Record<string, ObjectPermissions> = {
     Resident_Knowledge_Document__c: { ...READ_ONLY, viewAll: false, modifyAll: false },
     Resident_Knowledge_Chunk__c: { ...READ_ONLY, viewAll: false, modifyAll: false },
     Resident_Feedback__c: { ...APPEND_ONLY, viewAll: false, modifyAll: false },
-    Resident_Document_Template__c: { ...READ_ONLY, viewAll: false, modifyAll: false }
+    Resident_Document_Template__c: { ...READ_ONLY, viewAll: false, modifyAll: false },
+    // Scheduled reports (issue 6): own schedules, and the runs of schedules the user can see.
+    Resident_Report_Schedule__c: { ...ALL, delete: true, viewAll: false, modifyAll: false },
+    Resident_Report_Run__c: { ...READ_ONLY, viewAll: false, modifyAll: false }
 };
+/** Scheduled reports (issue 6): only the relay writes a schedule's last run, whatever the user holds. */
+const RELAY_WRITTEN_FIELDS = [
+    'Resident_Report_Schedule__c.Last_Run_At__c',
+    'Resident_Report_Schedule__c.Last_Status__c'
+];
 
 const PROFILES: Record<string, Profile> = {
     'System Administrator': {
@@ -111,7 +122,7 @@ const PROFILES: Record<string, Profile> = {
             ...RESIDENT_ADMIN_OBJECTS
         },
         hiddenFields: new Set(),
-        readOnlyFields: new Set(),
+        readOnlyFields: new Set(RELAY_WRITTEN_FIELDS),
         permissionSet: 'Resident_Admin',
         customPermissions: new Set([
             'Resident_Manage_Relay_Connection',
@@ -134,7 +145,7 @@ const PROFILES: Record<string, Profile> = {
             ...RESIDENT_USER_OBJECTS
         },
         hiddenFields: new Set(['Account.AnnualRevenue', 'Opportunity.Amount']),
-        readOnlyFields: new Set(['Account.Rating']),
+        readOnlyFields: new Set(['Account.Rating', ...RELAY_WRITTEN_FIELDS]),
         permissionSet: 'Resident_User',
         customPermissions: new Set()
     }
