@@ -45,6 +45,7 @@ const SOURCE_FOLDERS: Record<string, { type: string; suffix: string } | 'objects
     permissionsets: { type: 'PermissionSet', suffix: '.permissionset-meta.xml' },
     permissionsetgroups: { type: 'PermissionSetGroup', suffix: '.permissionsetgroup-meta.xml' },
     cspTrustedSites: { type: 'CspTrustedSite', suffix: '.cspTrustedSite-meta.xml' },
+    connectedApps: { type: 'ConnectedApp', suffix: '.connectedApp-meta.xml' },
     remoteSiteSettings: { type: 'RemoteSiteSetting', suffix: '.remoteSite-meta.xml' },
     flexipages: { type: 'FlexiPage', suffix: '.flexipage-meta.xml' },
     labels: { type: 'CustomLabels', suffix: '.labels-meta.xml' },

@@ -68,7 +68,8 @@ export const PAGE_COMPONENTS: Record<string, string> = {
     'c-activity-log': 'activityLog',
     'c-knowledge-manager': 'knowledgeManager',
     'c-trust-settings': 'trustSettings',
-    'c-document-generator': 'documentGenerator'
+    'c-document-generator': 'documentGenerator',
+    'c-report-scheduler': 'reportScheduler'
 };
 
 /**

@@ -37,7 +37,8 @@ export const APP_PAGE_PATHS = {
     home: '/lightning/page/home',
     'activity-log': '/lightning/n/Resident_Activity_Log',
     knowledge: '/lightning/n/Resident_Knowledge',
-    'trust-settings': '/lightning/n/Resident_Trust_Settings'
+    'trust-settings': '/lightning/n/Resident_Trust_Settings',
+    reports: '/lightning/n/Resident_Reports'
 } as const;
 export type AppPageKey = keyof typeof APP_PAGE_PATHS;
 

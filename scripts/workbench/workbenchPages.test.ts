@@ -32,6 +32,7 @@ describe('the page components a build places', () => {
         expect(source).not.toContain('c/activityLog"');
         expect(source).toContain('"c-activity-log":"activityLog"');
         expect(source).toContain('"c-knowledge-manager":"knowledgeManager"');
+        expect(source).toContain('"c-report-scheduler":"reportScheduler"');
     });
 });
 

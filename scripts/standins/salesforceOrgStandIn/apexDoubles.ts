@@ -18,6 +18,18 @@ import {
     setDocumentActive
 } from './apex/knowledge';
 import { getOrgHealth } from './apex/orgHealth';
+import {
+    findUsers,
+    getSchedule,
+    getSchedulerSettings,
+    listReports as listScheduleReports,
+    listRuns,
+    listSchedules,
+    previewRows,
+    runNow,
+    saveSchedule,
+    setActive
+} from './apex/reportSchedules';
 import { AuraHandledError, optionalId, type ApexContext, type ApexDouble } from './apex/support';
 import { createTask, getTask, listTasks, saveTask } from './apex/tasks';
 import { getTrustSettings, saveTrustSettings } from './apex/trustSettings';
@@ -117,6 +129,17 @@ export function defaultApexDoubles(): Map<string, ApexDouble> {
         ['DocumentTemplateController.listTemplates', listTemplates],
         ['DocumentTemplateController.getTemplate', getTemplate],
         ['DocumentRecordController.readRecordData', readRecordData],
-        ['DocumentFileController.saveDocument', saveGeneratedDocument]
+        ['DocumentFileController.saveDocument', saveGeneratedDocument],
+        // Scheduled reports (issue 6).
+        ['ReportScheduleController.getSchedulerSettings', getSchedulerSettings],
+        ['ReportScheduleController.listSchedules', listSchedules],
+        ['ReportScheduleController.getSchedule', getSchedule],
+        ['ReportScheduleController.saveSchedule', saveSchedule],
+        ['ReportScheduleController.setActive', setActive],
+        ['ReportScheduleController.runNow', runNow],
+        ['ReportScheduleController.listRuns', listRuns],
+        ['ReportScheduleController.previewRows', previewRows],
+        ['ReportScheduleController.listReports', listScheduleReports],
+        ['ReportScheduleController.findUsers', findUsers]
     ]);
 }

@@ -101,6 +101,11 @@ const RESIDENT_USER_OBJECTS: Record<string, ObjectPermissions> = {
     Resident_Report_Schedule__c: { ...ALL, delete: true, viewAll: false, modifyAll: false },
     Resident_Report_Run__c: { ...ALL, delete: false, viewAll: false, modifyAll: false }
 };
+/** Scheduled reports (issue 6): only the relay (the scheduler user) writes a schedule's last run. */
+const RELAY_WRITTEN_FIELDS = [
+    'Resident_Report_Schedule__c.Last_Run_At__c',
+    'Resident_Report_Schedule__c.Last_Status__c'
+];
 
 const PROFILES: Record<string, Profile> = {
     'System Administrator': {
@@ -118,6 +123,8 @@ const PROFILES: Record<string, Profile> = {
             ...RESIDENT_ADMIN_OBJECTS
         },
         hiddenFields: new Set(),
+        // Ada is also the stand-in's scheduler integration user (Resident Scheduler), which writes
+        // a schedule's last run; in a real org the admin's own user would have these read-only.
         readOnlyFields: new Set(),
         permissionSet: 'Resident_Admin',
         customPermissions: new Set([
@@ -141,7 +148,7 @@ const PROFILES: Record<string, Profile> = {
             ...RESIDENT_USER_OBJECTS
         },
         hiddenFields: new Set(['Account.AnnualRevenue', 'Opportunity.Amount']),
-        readOnlyFields: new Set(['Account.Rating']),
+        readOnlyFields: new Set(['Account.Rating', ...RELAY_WRITTEN_FIELDS]),
         permissionSet: 'Resident_User',
         customPermissions: new Set()
     }

@@ -575,6 +575,88 @@ PACKAGE_OBJECTS.push(
 
 OBJECTS.push(...PACKAGE_OBJECTS);
 
+// ---- scheduled reports (issue 6): force-app/main/default/objects/Resident_Report_* ----
+// One block, so the relay's and the org's branches can each add it and the merge keeps one.
+
+const RUN_STATUSES = ['Running', 'Succeeded', 'Failed', 'Skipped'];
+
+export const SCHEDULER_OBJECTS: ObjectDef[] = [
+    {
+        apiName: 'Resident_Report_Schedule__c',
+        label: 'Resident Report Schedule',
+        labelPlural: 'Resident Report Schedules',
+        keyPrefix: 'a07',
+        nameField: 'Name',
+        custom: true,
+        sharingModel: 'Private',
+        searchable: false,
+        fields: [
+            ...audit(),
+            owner(),
+            text('Name', 'Schedule Name', 80, { required: true }),
+            editable('Source_Type__c', 'Source Type', 'Picklist', {
+                picklistValues: ['Report', 'Query'],
+                defaultValue: 'Query'
+            }),
+            text('Report_Id__c', 'Report ID', 18),
+            longText('Query_Definition__c', 'Query Definition', 32_768),
+            editable('Format__c', 'Format', 'Picklist', {
+                picklistValues: ['PDF', 'CSV'],
+                defaultValue: 'PDF'
+            }),
+            longText('Frequency__c', 'Frequency', 1000),
+            text('Time_Zone__c', 'Time Zone', 64),
+            longText('Recipients__c', 'Recipients', 32_768),
+            editable('Per_Recipient__c', 'Per Recipient', 'Boolean', { defaultValue: false }),
+            editable('AI_Summary__c', 'AI Summary', 'Boolean', { defaultValue: false }),
+            editable('Active__c', 'Active', 'Boolean', { defaultValue: true }),
+            editable('Next_Run_At__c', 'Next Run At', 'DateTime'),
+            // Written by the relay's integration user (Resident Scheduler); read-only to users
+            // through their permission sets (OrgStore's profiles).
+            editable('Last_Run_At__c', 'Last Run At', 'DateTime'),
+            editable('Last_Status__c', 'Last Status', 'Picklist', { picklistValues: RUN_STATUSES })
+        ]
+    },
+    {
+        apiName: 'Resident_Report_Run__c',
+        label: 'Resident Report Run',
+        labelPlural: 'Resident Report Runs',
+        keyPrefix: 'a08',
+        nameField: 'Name',
+        custom: true,
+        sharingModel: 'ControlledByParent',
+        autoNumberFormat: 'RUN-{0000000}',
+        searchable: false,
+        fields: [
+            ...audit(),
+            autoNumber('Run Number'),
+            reference('Schedule__c', 'Schedule', 'Resident_Report_Schedule__c', 'Schedule__r', {
+                required: true,
+                updateable: false,
+                masterDetail: true,
+                childRelationshipName: 'Runs__r'
+            }),
+            editable('Trigger__c', 'Trigger', 'Picklist', {
+                picklistValues: ['Cron tick', 'Run now']
+            }),
+            editable('Due_At__c', 'Due At', 'DateTime'),
+            editable('Started_At__c', 'Started At', 'DateTime'),
+            editable('Finished_At__c', 'Finished At', 'DateTime'),
+            editable('Status__c', 'Status', 'Picklist', {
+                picklistValues: RUN_STATUSES,
+                defaultValue: 'Running'
+            }),
+            longText('Steps__c', 'Steps', 131_072),
+            longText('Error__c', 'Error', 32_768),
+            editable('Rows__c', 'Rows', 'Double'),
+            text('File_Id__c', 'File ID', 18),
+            reference('Recipient_User__c', 'Recipient User', 'User', 'Recipient_User__r')
+        ]
+    }
+];
+OBJECTS.push(...SCHEDULER_OBJECTS);
+// ---- end of scheduled reports ----
+
 const byName = new Map(OBJECTS.map((o) => [o.apiName.toLowerCase(), o]));
 const byPrefix = new Map(OBJECTS.map((o) => [o.keyPrefix, o]));
 

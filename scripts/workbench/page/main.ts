@@ -2,7 +2,7 @@
  * The workbench pages: mounts Resident's components where an admin would place them in Lightning
  * App Builder, with workbench-only components for the pages' own chrome. The server says which
  * page this is (`data-page` on <html>): the Account record page ("Header and Right Sidebar"), the
- * Home page, or one of the app pages (Activity log, Knowledge, Trust settings). Synthetic shadow
+ * Home page, or one of the app pages (Activity log, Knowledge, Trust settings, Reports). Synthetic shadow
  * loads first, as on the platform.
  */
 import '@lwc/synthetic-shadow';
@@ -16,7 +16,7 @@ import {
 import { currentSession } from '../standInOrgModules/session';
 import { missingComponents, pageComponents } from './pageComponents';
 
-type PageKey = 'record' | 'home' | 'activity-log' | 'knowledge' | 'trust-settings';
+type PageKey = 'record' | 'home' | 'activity-log' | 'knowledge' | 'trust-settings' | 'reports';
 
 /** The app pages: their title and the one component each holds, with its App Builder settings. */
 const APP_PAGES: Record<
@@ -26,7 +26,8 @@ const APP_PAGES: Record<
     home: { title: 'Home', tag: 'c-coworker-panel', props: { height: 560 } },
     'activity-log': { title: 'Activity log', tag: 'c-activity-log', props: { pageSize: 25 } },
     knowledge: { title: 'Knowledge', tag: 'c-knowledge-manager', props: {} },
-    'trust-settings': { title: 'Trust settings', tag: 'c-trust-settings', props: {} }
+    'trust-settings': { title: 'Trust settings', tag: 'c-trust-settings', props: {} },
+    reports: { title: 'Reports', tag: 'c-report-scheduler', props: { pageSize: 25 } }
 };
 
 function container(containerId: string): HTMLElement {
