@@ -85,8 +85,9 @@ const RESIDENT_ADMIN_OBJECTS: Record<string, ObjectPermissions> = {
     Resident_Knowledge_Chunk__c: { ...ALL, delete: true, viewAll: true, modifyAll: true },
     Resident_Feedback__c: { ...APPEND_ONLY, viewAll: true, modifyAll: false },
     Resident_Document_Template__c: { ...ALL, delete: true, viewAll: true, modifyAll: true },
-    // issue 6 (relay side): the scheduler's integration user (Ada in the stand-in) finds every due
-    // schedule and claims it, so it needs View All and Modify All on schedules.
+    // Scheduled reports (issue 6): Ada is also the stand-in's scheduler integration user (Resident
+    // Scheduler), which finds every due schedule, claims it and writes its runs: View All and
+    // Modify All on schedules, as that permission set grants.
     Resident_Report_Schedule__c: { ...ALL, delete: true, viewAll: true, modifyAll: true },
     Resident_Report_Run__c: { ...ALL, delete: true, viewAll: true, modifyAll: true }
 };
@@ -97,9 +98,10 @@ const RESIDENT_USER_OBJECTS: Record<string, ObjectPermissions> = {
     Resident_Knowledge_Chunk__c: { ...READ_ONLY, viewAll: false, modifyAll: false },
     Resident_Feedback__c: { ...APPEND_ONLY, viewAll: false, modifyAll: false },
     Resident_Document_Template__c: { ...READ_ONLY, viewAll: false, modifyAll: false },
-    // issue 6 (relay side): users own their schedules; runs follow the schedule (master-detail).
+    // Scheduled reports (issue 6): users own their schedules; runs follow the schedule
+    // (master-detail) and only the scheduler user writes them, as the Resident User permission set says.
     Resident_Report_Schedule__c: { ...ALL, delete: true, viewAll: false, modifyAll: false },
-    Resident_Report_Run__c: { ...ALL, delete: false, viewAll: false, modifyAll: false }
+    Resident_Report_Run__c: { ...READ_ONLY, viewAll: false, modifyAll: false }
 };
 /** Scheduled reports (issue 6): only the relay (the scheduler user) writes a schedule's last run. */
 const RELAY_WRITTEN_FIELDS = [

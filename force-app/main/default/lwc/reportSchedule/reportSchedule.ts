@@ -358,7 +358,10 @@ export function parseCron(expression: string): CronFields {
     }
     const [minute = '', hour = '', dom = '', month = '', dow = ''] = fields;
     const daysOfWeek = new Set(
-        cronField(dow, 0, 7, 'day-of-week', WEEKDAYS).map((d) => (d === 7 ? 0 : d))
+        cronField(dow, 0, 7, 'day-of-week', WEEKDAYS).map((d) => {
+            // Cron allows 7 for Sunday as well as 0.
+            return d === 7 ? 0 : d;
+        })
     );
     return {
         minutes: cronField(minute, 0, 59, 'minute'),
@@ -410,6 +413,9 @@ function timesOnDate(frequency: Frequency, dateMs: number, cron: CronFields | nu
             if (!cron || !cronMatchesDate(cron, dateMs)) return [];
             return cron.hours.flatMap((hour) => cron.minutes.map((minute) => at(hour, minute)));
         }
+        default:
+            // A kind the type does not know (stored JSON from a newer version): never due.
+            return [];
     }
 }
 
@@ -640,8 +646,9 @@ function queryProblems(query: QueryDefinition | null | undefined): ScheduleProbl
         return [{ field: 'query', message: 'Build the query: choose an object and its fields.' }];
     }
     const problems: ScheduleProblem[] = [];
-    const add = (field: ScheduleProblem['field'], message: string): void =>
-        void problems.push({ field, message });
+    const add = (field: ScheduleProblem['field'], message: string): void => {
+        problems.push({ field, message });
+    };
     if (typeof query.object !== 'string' || !OBJECT_NAME.test(query.object)) {
         add('query', 'Choose the object to report on.');
     }
@@ -700,8 +707,9 @@ export function validateSchedule(
     options?: { allowExternalRecipients?: boolean }
 ): ScheduleProblem[] {
     const problems: ScheduleProblem[] = [];
-    const add = (field: ScheduleProblem['field'], message: string): void =>
-        void problems.push({ field, message });
+    const add = (field: ScheduleProblem['field'], message: string): void => {
+        problems.push({ field, message });
+    };
     if (!definition || typeof definition !== 'object') {
         return [{ field: 'name', message: 'The schedule is empty.' }];
     }
