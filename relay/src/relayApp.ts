@@ -4,6 +4,7 @@ import { salesforceCors } from './cors';
 import { handleError, handleNotFound } from './errors';
 import type { RelayEnv } from './relayEnv';
 import { requestContext } from './requestContext';
+import { connectionRoutes } from './routes/connection';
 import { healthRoutes } from './routes/health';
 import { messagesRoutes } from './routes/messages';
 import { createPdfRoutes } from './routes/pdf';
@@ -17,6 +18,7 @@ export function createRelayApp(): Hono<RelayEnv> {
     app.use('*', requestContext());
     app.use('*', salesforceCors());
     app.route('/', healthRoutes);
+    app.route('/', connectionRoutes);
     app.route('/', messagesRoutes);
     app.route('/', createPdfRoutes(requireSession('pdf')));
     app.notFound(handleNotFound);

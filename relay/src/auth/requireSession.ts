@@ -13,8 +13,10 @@ const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/;
 /**
  * Guards a route: a valid session token with `scope`, or the one error shape (401 to re-authenticate,
  * 403 for a token that is valid but may not do this). The verified claims go to `c.get('session')`.
+ * `scope` null accepts a token of any scope: for routes that only prove the org's key works
+ * (`GET /v1/connection`) and do nothing with the org's data.
  */
-export function requireSession(scope: RelayScope): MiddlewareHandler<RelayEnv> {
+export function requireSession(scope: RelayScope | null): MiddlewareHandler<RelayEnv> {
     return async (c, next) => {
         const match = BEARER.exec(c.req.header('authorization') ?? '');
         if (!match) {
@@ -43,7 +45,7 @@ export function requireSession(scope: RelayScope): MiddlewareHandler<RelayEnv> {
                 revokedKeyIds: parseRevokedKeyIds(c.env.REVOKED_KEY_IDS),
                 audience: c.env.SESSION_AUDIENCE || DEFAULT_SESSION_AUDIENCE
             });
-            if (!session.scopes.has(scope)) {
+            if (scope !== null && !session.scopes.has(scope)) {
                 throw new SessionTokenError(
                     `This session token does not allow "${scope}" requests.`,
                     403

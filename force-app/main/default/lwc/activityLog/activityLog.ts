@@ -111,7 +111,11 @@ const KINDS: ActivityKind[] = [
     'Model call',
     'Document generated',
     'Report run',
-    'Undo'
+    'Undo',
+    'Retention run',
+    'Data export',
+    'Data purge',
+    'Relay connection'
 ];
 const OUTCOMES: ActivityOutcome[] = ['Succeeded', 'Failed', 'Proposed', 'Rejected', 'Undone'];
 

@@ -218,7 +218,12 @@ export type ActivityKind =
     | 'Model call'
     | 'Document generated'
     | 'Report run'
-    | 'Undo';
+    | 'Undo'
+    /** The trust center's entries (trustCenterContract TRUST_ACTIVITY_KINDS). */
+    | 'Retention run'
+    | 'Data export'
+    | 'Data purge'
+    | 'Relay connection';
 /** `Resident_Activity__c.Outcome__c` values. */
 export type ActivityOutcome = 'Succeeded' | 'Failed' | 'Proposed' | 'Rejected' | 'Undone';
 

@@ -8,7 +8,9 @@
 export const RELAY_PATHS = Object.freeze({
     health: '/healthz',
     messages: '/v1/messages',
-    pdf: '/v1/pdf'
+    pdf: '/v1/pdf',
+    /** `GET`: proves the relay accepts this org's key as it is now (trustCenterContract `RelayConnectionCheck`). */
+    connection: '/v1/connection'
 });
 
 /** What `GET /healthz` answers. It reveals no secret, only whether the relay can do its jobs. */

@@ -12,6 +12,7 @@ import LightningConfirm from 'lightning/confirm';
 import { subscribe, unsubscribe } from 'lightning/messageService';
 import { flushPromises, resetDom } from '@resident/jest-utils';
 import type { ActivityEntry } from 'c/coworkerContract';
+import { TRUST_ACTIVITY_KINDS } from 'c/trustCenterContract';
 
 jest.mock('@salesforce/apex/ActivityLogController.listActivity', () => ({ default: jest.fn() }), {
     virtual: true
@@ -264,6 +265,22 @@ describe('c-activity-log', () => {
                 since: '2026-11-01',
                 mineOnly: true
             });
+        });
+
+        it('offers the trust center kinds as filters, so an auditor finds purges and rotations', async () => {
+            listMock.mockResolvedValue([entry()]);
+            const element = mount();
+            await flushPromises();
+            const kind = element.shadowRoot!.querySelector<
+                HTMLElement & { options: { label: string; value: string }[] }
+            >('[data-filter="kind"]')!;
+            const values = kind.options.map((o) => o.value);
+            for (const trustKind of TRUST_ACTIVITY_KINDS) {
+                expect(values).toContain(trustKind);
+            }
+            kind.dispatchEvent(new CustomEvent('change', { detail: { value: 'Data purge' } }));
+            await flushPromises();
+            expect(lastFilter()).toMatchObject({ offset: 0, kinds: ['Data purge'] });
         });
 
         it('pages forward and back by the page size set in App Builder', async () => {
