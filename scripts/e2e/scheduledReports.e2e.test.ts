@@ -1,9 +1,14 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startWorkbenchStack, type WorkbenchStack } from '../start';
 import { SAM_SELLER_ID } from '../standins/salesforceOrgStandIn/seedData';
 import { launchChromium, requireChromium, type ChromiumSession } from './chromium';
-import { loadLabels, openAs, records, type Label } from './coworkerHarness';
+import { loadLabels, openAs, recordedBodies, records, text, type Label } from './coworkerHarness';
 
 // Scheduled reports end to end: Sam schedules a report in c-report-scheduler, presses Run now, and
 // the relay's cron (fired by the stack every second here, every 5 s under `npm start`) runs it
@@ -193,5 +198,72 @@ describe('scheduled reports in the workbench', () => {
         expect(notice?.body).toContain("No such column 'Industry'");
         expect(errors, 'uncaught errors in the page').toEqual([]);
         await page.close();
+    });
+
+    test('an AI summary written from masked rows heads the PDF, with the real values back in', async () => {
+        const sam = stack.org.store.user(SAM_SELLER_ID)!;
+        const contacts = stack.org.store.query(
+            sam,
+            'SELECT Name, Email FROM Contact WHERE Email != null ORDER BY Name ASC NULLS LAST'
+        ).records;
+        const firstEmail = String(contacts[0]!.fields.Email);
+        stack.anthropic.reset();
+        stack.anthropic.loadScript([
+            { reply: text('Sam has a short contact list; the first is <EMAIL_1>.') }
+        ]);
+        // Saved as the form saves it, due now (what Run now sets); the local cron picks it up.
+        const scheduleId = stack.org.store.create(sam, 'Resident_Report_Schedule__c', {
+            Name: 'Contacts with a summary',
+            Source_Type__c: 'Query',
+            Query_Definition__c: JSON.stringify({
+                object: 'Contact',
+                fields: ['Name', 'Email'],
+                filters: [{ field: 'Email', operator: 'isNotNull' }],
+                orderBy: { field: 'Name', direction: 'ASC' }
+            }),
+            Format__c: 'PDF',
+            Frequency__c: JSON.stringify({ kind: 'daily', time: '07:00' }),
+            Time_Zone__c: 'Europe/Berlin',
+            Recipients__c: JSON.stringify([{ type: 'user', userId: SAM_SELLER_ID }]),
+            AI_Summary__c: true,
+            Active__c: true,
+            Next_Run_At__c: new Date().toISOString().replace('Z', '+0000')
+        });
+        await expect
+            .poll(
+                () =>
+                    records(stack, 'Resident_Report_Run__c').find(
+                        (r) => r.Schedule__c === scheduleId && r.Status__c !== 'Running'
+                    )?.Status__c,
+                { timeout: 30_000, interval: 250 }
+            )
+            .toBe('Succeeded');
+
+        // The model saw masks, never an address.
+        const sent = JSON.stringify(recordedBodies(stack));
+        expect(sent).toContain('<EMAIL_1>');
+        for (const contact of contacts) expect(sent).not.toContain(String(contact.fields.Email));
+
+        const run = records(stack, 'Resident_Report_Run__c').find(
+            (r) => r.Schedule__c === scheduleId
+        )!;
+        const file = stack.org.store.files().find((f) => f.contentDocumentId === run.File_Id__c)!;
+        const dir = await mkdtemp(path.join(tmpdir(), 'resident-summary-'));
+        try {
+            const pdf = path.join(dir, 'report.pdf');
+            await writeFile(pdf, stack.org.store.fileBytes.get(file.contentVersionId)!);
+            const { stdout } = await promisify(execFile)('pdftotext', ['-layout', pdf, '-']);
+            const lines = stdout
+                .split('\n')
+                .map((l) => l.trim())
+                .filter(Boolean);
+            // Title, subtitle, then the summary, before the table's header.
+            expect(lines[0]).toBe('Contacts with a summary');
+            expect(lines[2]).toBe('Summary (written by AI from the rows below)');
+            expect(lines[3]).toContain(`the first is ${firstEmail}`);
+            expect(lines.findIndex((l) => /^Name\s+Email$/.test(l))).toBeGreaterThan(3);
+        } finally {
+            await rm(dir, { recursive: true, force: true });
+        }
     });
 });
