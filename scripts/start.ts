@@ -7,6 +7,7 @@
  * ports with it and stop it when they are done.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
@@ -17,7 +18,10 @@ import {
     startSalesforceOrgStandIn,
     type SalesforceOrgStandIn
 } from './standins/salesforceOrgStandIn/index';
-import { ORG_ID as STANDIN_ORG_ID } from './standins/salesforceOrgStandIn/seedData';
+import {
+    ORG_ID as STANDIN_ORG_ID,
+    STANDIN_USERNAMES
+} from './standins/salesforceOrgStandIn/seedData';
 import { buildWorkbench, type WorkbenchBuildResult } from './workbench/build';
 import { startWorkbenchServer, type AppPageKey, type WorkbenchServer } from './workbench/server';
 
@@ -26,9 +30,17 @@ const relayDir = path.join(repoRoot, 'relay');
 const wranglerBin = path.join(repoRoot, 'node_modules', '.bin', 'wrangler');
 const HOST = '127.0.0.1';
 const HARMLESS_OFFLINE_NOISE = /Request\.cf|workers\.cloudflare\.com|GetAddrInfoReqWrap/;
+/** The local cron's own requests (every few seconds); what each tick did is logged by the relay. */
+const LOCAL_CRON_NOISE = /GET \/__scheduled\S* 200/;
 const STAND_IN_MODEL_LABEL = 'Local Anthropic stand-in (test double)';
 /** The key id of the per-run master secret the local relay and the stand-in org share. */
 const WORKBENCH_KEY_ID = 'workbench';
+/** The stand-in org's scheduler connected app (a test double): the JWT's `iss`. */
+const WORKBENCH_SCHEDULER_CONSUMER_KEY = 'resident-workbench-scheduler-standin';
+/** What `wrangler dev --test-scheduled` fires: the deployed relay's cron (wrangler.jsonc). */
+const SCHEDULED_PATH = `/__scheduled?cron=${encodeURIComponent('*/5 * * * *')}`;
+/** How often `npm start` fires the relay's cron locally (the deployed relay: every 5 minutes). */
+export const DEFAULT_SCHEDULER_TICK_MS = 5000;
 
 export interface WorkbenchStackOptions {
     /** Ports; 0 (the default here) picks free ones. `npm start` passes 8787-8790. */
@@ -42,6 +54,19 @@ export interface WorkbenchStackOptions {
     log?: (line: string) => void;
     /** How long the relay may take to answer its health check (default 60 s). */
     relayStartTimeoutMs?: number;
+    /**
+     * How often the relay's cron trigger fires, in ms (default 5 s; 0: never, tests then call
+     * `scheduler.tickNow()`). The deployed relay's cron runs every 5 minutes.
+     */
+    schedulerTickMs?: number;
+}
+
+/** The local cron: `GET /__scheduled` on the relay (wrangler dev --test-scheduled), on a timer. */
+export interface LocalScheduler {
+    /** Fires the relay's scheduled handler once, now. */
+    tickNow(): Promise<void>;
+    /** Ticks fired so far. */
+    readonly ticks: number;
 }
 
 export interface WorkbenchStack {
@@ -59,6 +84,7 @@ export interface WorkbenchStack {
     build?: WorkbenchBuildResult;
     org: SalesforceOrgStandIn;
     anthropic: AnthropicStandIn;
+    scheduler: LocalScheduler;
     /** Stops only the relay (tests use it to show what the panel says when the relay is gone). */
     stopRelay(): Promise<void>;
     stop(): Promise<void>;
@@ -191,6 +217,55 @@ export class RelayProcess {
     }
 }
 
+/**
+ * Fires the relay's cron every `intervalMs` (never two at once from here; the relay's claims keep
+ * overlapping ticks from running a schedule twice anyway). "Run now" in the workbench makes a
+ * schedule due at once: the next tick that finds its last save 2 s behind runs it.
+ */
+function startLocalCron(
+    relayUrl: string,
+    intervalMs: number,
+    log: (line: string) => void
+): LocalScheduler & { stop(): Promise<void> } {
+    let ticks = 0;
+    let stopped = false;
+    let timer: NodeJS.Timeout | undefined;
+    let running: Promise<void> = Promise.resolve();
+    const tickNow = (): Promise<void> => {
+        running = running.then(async () => {
+            if (stopped) return;
+            ticks += 1;
+            try {
+                const response = await fetch(`${relayUrl}${SCHEDULED_PATH}`, {
+                    signal: AbortSignal.timeout(30_000)
+                });
+                await response.text();
+                if (!response.ok) log(`[scheduler] the cron tick answered ${response.status}`);
+            } catch (error) {
+                if (!stopped) log(`[scheduler] the cron tick failed: ${(error as Error).message}`);
+            }
+        });
+        return running;
+    };
+    const next = (): void => {
+        if (stopped || intervalMs <= 0) return;
+        timer = setTimeout(() => void tickNow().then(next), intervalMs);
+        timer.unref();
+    };
+    next();
+    return {
+        tickNow,
+        get ticks() {
+            return ticks;
+        },
+        async stop() {
+            stopped = true;
+            clearTimeout(timer);
+            await running;
+        }
+    };
+}
+
 export async function startWorkbenchStack(
     options: WorkbenchStackOptions = {}
 ): Promise<WorkbenchStack> {
@@ -228,11 +303,18 @@ export async function startWorkbenchStack(
         // stores the key the vendor issued.
         const masterSecret = crypto.getRandomValues(new Uint8Array(32));
         const orgKey = await deriveOrgKey(masterSecret, WORKBENCH_KEY_ID, STANDIN_ORG_ID);
+        // Scheduled reports: a throwaway RSA key pair for this run only, held in memory (a test
+        // double of the vendor's scheduler key). The private half goes to the local relay as
+        // SCHEDULER_PRIVATE_KEY, the public half to the stand-in org's JWT bearer endpoint as the
+        // connected app's certificate. Neither is written anywhere.
+        const schedulerKeys = generateKeyPairSync('rsa', { modulusLength: 2048 });
         const org = await startSalesforceOrgStandIn({
             port: options.orgPort ?? 0,
             host: HOST,
             relayUrl,
-            orgKey
+            orgKey,
+            jwtPublicKey: schedulerKeys.publicKey,
+            consumerKey: WORKBENCH_SCHEDULER_CONSUMER_KEY
         });
         stoppers.push(() => org.close());
         const workbench: WorkbenchServer = await startWorkbenchServer({
@@ -258,7 +340,27 @@ export async function startWorkbenchStack(
             '--var',
             `ALLOWED_ORIGINS:${workbench.url}`,
             '--var',
-            `RELAY_MASTER_KEYS:${JSON.stringify({ [WORKBENCH_KEY_ID]: Buffer.from(masterSecret).toString('base64url') })}`
+            `RELAY_MASTER_KEYS:${JSON.stringify({ [WORKBENCH_KEY_ID]: Buffer.from(masterSecret).toString('base64url') })}`,
+            // The stand-in org enrolled for scheduled reports, signing in as Ada (who is also the
+            // stand-in's scheduler integration user), and /__scheduled to fire the cron locally.
+            '--test-scheduled',
+            '--var',
+            `SCHEDULER_ORGS:${JSON.stringify([
+                {
+                    orgId: STANDIN_ORG_ID,
+                    loginUrl: org.url,
+                    consumerKey: WORKBENCH_SCHEDULER_CONSUMER_KEY,
+                    schedulerUsername: STANDIN_USERNAMES.ada,
+                    allowExternalRecipients: false
+                }
+            ])}`,
+            '--var',
+            // One line (the relay reads `\n` back as newlines), so it fits one argument.
+            `SCHEDULER_PRIVATE_KEY:${schedulerKeys.privateKey
+                .export({ type: 'pkcs8', format: 'pem' })
+                .toString()
+                .trim()
+                .replace(/\n/g, '\\n')}`
         ];
         if (!usesRealAnthropicApi) {
             args.push(
@@ -270,7 +372,13 @@ export async function startWorkbenchStack(
                 `LLM_UPSTREAM_LABEL:${STAND_IN_MODEL_LABEL}`
             );
         }
-        log(`Starting the relay: wrangler ${args.join(' ')}`);
+        // The per-run secrets are not for the console.
+        const shown = args.map((arg) =>
+            /^(RELAY_MASTER_KEYS|SCHEDULER_PRIVATE_KEY):/.test(arg)
+                ? `${arg.split(':')[0]}:<this run's test key>`
+                : arg
+        );
+        log(`Starting the relay: wrangler ${shown.join(' ')}`);
         relay.start(args, log);
         stoppers.push(() => relay.stop());
         try {
@@ -284,7 +392,14 @@ export async function startWorkbenchStack(
                 `The relay did not start: ${(error as Error).message}\n${relay.output.slice(-20).join('\n')}`
             );
         }
+        const scheduler = startLocalCron(
+            relayUrl,
+            options.schedulerTickMs ?? DEFAULT_SCHEDULER_TICK_MS,
+            log
+        );
+        stoppers.push(() => scheduler.stop());
         return {
+            scheduler,
             urls: {
                 workbench: workbench.url,
                 recordPage: workbench.recordPageUrl,
@@ -308,14 +423,18 @@ export async function startWorkbenchStack(
 
 async function main(): Promise<void> {
     const port = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
+    const schedulerTickMs =
+        Number(process.env.SCHEDULER_TICK_SECONDS ?? DEFAULT_SCHEDULER_TICK_MS / 1000) * 1000;
     const stack = await startWorkbenchStack({
+        schedulerTickMs,
         relayPort: port('RELAY_PORT', 8787),
         anthropicPort: port('ANTHROPIC_STANDIN_PORT', 8788),
         orgPort: port('SALESFORCE_STANDIN_PORT', 8789),
         workbenchPort: port('WORKBENCH_PORT', 8790),
         log: (line) => {
             // workerd offline cannot fetch Cloudflare's Request.cf data; harmless, and noisy.
-            if (!HARMLESS_OFFLINE_NOISE.test(line)) console.log(line);
+            if (!HARMLESS_OFFLINE_NOISE.test(line) && !LOCAL_CRON_NOISE.test(line))
+                console.log(line);
         }
     });
     console.log(`
@@ -327,6 +446,8 @@ Resident local workbench (stand-in org and stand-in model are test doubles, not 
   Activity log              ${stack.urls.appPages['activity-log']}
   Knowledge                 ${stack.urls.appPages.knowledge}
   Trust settings            ${stack.urls.appPages['trust-settings']}
+  Reports (schedules)       ${stack.urls.appPages.reports}
+  Scheduled reports         the relay's cron fires every ${schedulerTickMs / 1000} s (SCHEDULER_TICK_SECONDS), signed in to the stand-in org with this run's throwaway key
   Relay (wrangler dev)      ${stack.urls.relay}/healthz
   Salesforce org stand-in   ${stack.urls.orgStandIn}
   Anthropic stand-in        ${stack.urls.anthropicStandIn}${stack.usesRealAnthropicApi ? '  (not used: relay/.dev.vars has ANTHROPIC_API_KEY, the relay talks to the real API)' : ''}

@@ -93,9 +93,14 @@ interface ReportRun {
     allData?: boolean;
     factMap?: Record<string, { rows?: { dataCells?: ReportCell[] }[] }>;
     groupingsDown?: { groupings?: { key: string; label: string }[] };
-    reportMetadata?: { name?: string; detailColumns?: string[] };
+    reportMetadata?: {
+        name?: string;
+        detailColumns?: string[];
+        groupingsDown?: { name?: string }[];
+    };
     reportExtendedMetadata?: {
         detailColumnInfo?: Record<string, { label?: string; dataType?: string }>;
+        groupingColumnInfo?: Record<string, { label?: string }>;
     };
 }
 
@@ -157,12 +162,15 @@ export async function readReportRows(
             complete: run.allData !== false
         };
     }
+    const groupKey = run.reportMetadata?.groupingsDown?.[0]?.name ?? 'group';
+    const groupLabel = run.reportExtendedMetadata?.groupingColumnInfo?.[groupKey]?.label ?? 'Group';
     const rows = groups.flatMap((group) =>
         detail(run.factMap?.[`${group.key}!T`]).map((row) => [group.label, ...row])
     );
     return {
         title,
-        columns: [{ key: 'group', label: 'Group', numeric: false }, ...columns],
+        // The grouping's own column key, so the AI summary's egress rules see which field it is.
+        columns: [{ key: groupKey, label: groupLabel, numeric: false }, ...columns],
         rows: rows.slice(0, max),
         groupByColumn: 0,
         totalColumns: columns.map((c, i) => (c.numeric ? i + 1 : -1)).filter((i) => i > 0),

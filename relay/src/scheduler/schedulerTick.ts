@@ -17,7 +17,9 @@ import {
     type ReportTable
 } from '../../../force-app/main/default/lwc/reportRender/reportRender';
 import { renderPdf } from '../pdf/pdfRenderer';
+import { fileLink, shareFileWithRecipients } from './fileAccess';
 import { readQueryRows, readReportRows } from './reportData';
+import { summariseReport } from './reportSummary';
 import {
     describeSignInFailure,
     SalesforceError,
@@ -69,6 +71,8 @@ const MAX_SCHEDULES_PER_TICK = 200;
  * last save is this far behind (the schedule stays due and the next tick takes it).
  */
 const CLAIM_QUIET_MS = 2000;
+/** Heads the AI summary in the PDF and the email, so readers know who wrote it. */
+const SUMMARY_HEADING = 'Summary (written by AI from the rows below)';
 
 function log(entry: Record<string, unknown>): void {
     // Ids and outcomes only: never a record value, a body, a username or a token.
@@ -139,6 +143,10 @@ interface Delivery {
     recipientUserId?: string;
     emails: string[];
     asUsername: string;
+    /** Shared mode: the recipient users the owner's File is shared with, so the link opens for them. */
+    shareWithUserIds: string[];
+    /** Email addresses outside the org: they get the email, but the File needs a Salesforce login. */
+    externalCount: number;
     /** Link the File to the schedule (owner's version) or leave it with the recipient. */
     linkToSchedule: boolean;
 }
@@ -372,6 +380,8 @@ export class SchedulerTick {
                             recipientUserId: user.id,
                             emails: [user.email],
                             asUsername: user.username,
+                            shareWithUserIds: [],
+                            externalCount: 0,
                             linkToSchedule: false
                         });
                     }
@@ -379,6 +389,8 @@ export class SchedulerTick {
                         deliveries.push({
                             emails: externals,
                             asUsername: schedule.ownerUsername,
+                            shareWithUserIds: [],
+                            externalCount: externals.length,
                             linkToSchedule: true
                         });
                     }
@@ -386,6 +398,8 @@ export class SchedulerTick {
                     deliveries.push({
                         emails: [...activeUsers.map((u) => u.email), ...externals],
                         asUsername: schedule.ownerUsername,
+                        shareWithUserIds: activeUsers.map((u) => u.id),
+                        externalCount: externals.length,
                         linkToSchedule: true
                     });
                 }
@@ -514,17 +528,36 @@ export class SchedulerTick {
                     String(definition.reportId)
                 );
                 table = read;
-                steps.add(
-                    'read',
-                    'ok',
-                    `${read.rows.length} rows${read.complete ? '' : ' (the report API returned only the first rows)'}`
-                );
+                if (read.complete) {
+                    steps.add('read', 'ok', `${read.rows.length} rows`);
+                } else {
+                    // The Analytics API runs a report synchronously with at most 2,000 detail rows.
+                    steps.add(
+                        'read',
+                        'warning',
+                        `The report has more rows than Salesforce's report API returns in one run: only the first ${read.rows.length} rows are in the file. To report every row, schedule a query (source: Query) on the same object instead.`
+                    );
+                }
             }
             rows = table.rows.length;
         } catch (err) {
             const reason = readableFailure(err, `reading the report as the ${role}`);
             steps.add('read', 'failed', reason);
             return { error: reason };
+        }
+        let summary: string | undefined;
+        if (definition.aiSummary) {
+            current = 'summarise';
+            // Never fails the run: without a summary the report is still delivered, and the step says why.
+            const result = await summariseReport(
+                this.env,
+                retrying,
+                table,
+                definition.sourceType === 'Query' ? (definition.query?.object ?? null) : null,
+                this.deadline
+            );
+            summary = result.summary;
+            steps.add('summarise', result.outcome, result.detail);
         }
         let bytes: Uint8Array;
         const at = new Date();
@@ -536,6 +569,19 @@ export class SchedulerTick {
                     subtitle: `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC · ${rows} rows`,
                     created: at.toISOString()
                 });
+                if (summary) {
+                    // At the top, under the title and subtitle; drawn as text like every cell.
+                    description.body.splice(
+                        2,
+                        0,
+                        {
+                            type: 'heading',
+                            level: 2,
+                            runs: [{ type: 'text', text: SUMMARY_HEADING }]
+                        },
+                        { type: 'paragraph', runs: [{ type: 'text', text: summary }] }
+                    );
+                }
                 bytes = (await renderPdf(description, { now: at })).bytes;
             }
             steps.add('render', 'ok', `${definition.format}, ${bytes.length} bytes`);
@@ -568,6 +614,22 @@ export class SchedulerTick {
             );
             fileId = read.ContentDocumentId;
             steps.add('upload', 'ok', fileId);
+            if (delivery.shareWithUserIds.length > 0) {
+                const access = await shareFileWithRecipients(
+                    retrying,
+                    fileId,
+                    delivery.shareWithUserIds
+                );
+                if (access.failed.length > 0) {
+                    steps.add(
+                        'upload',
+                        'warning',
+                        `The file could not be shared with ${access.failed.length} recipient(s), so the link will not open for them: ${access.failed.map((f) => `${f.userId} (${f.reason})`).join('; ')}`
+                    );
+                } else if (access.shared > 0) {
+                    steps.add('upload', 'ok', `shared with ${access.shared} recipient(s)`);
+                }
+            }
         } catch (err) {
             const reason = readableFailure(err, 'uploading the file');
             steps.add('upload', 'failed', reason);
@@ -584,8 +646,9 @@ export class SchedulerTick {
                             emailAddresses: delivery.emails.join(','),
                             emailSubject: `${definition.name}: ${rows} rows`,
                             emailBody:
+                                (summary ? `${SUMMARY_HEADING}\n${summary}\n\n` : '') +
                                 `${definition.name} ran at ${at.toISOString().slice(0, 16).replace('T', ' ')} UTC with ${rows} rows.\n` +
-                                `The ${definition.format} file is in Salesforce Files: ${session.instanceUrl}/lightning/r/ContentDocument/${fileId}/view`
+                                `The ${definition.format} file is in Salesforce Files (sign in to open it): ${fileLink(session.instanceUrl, fileId)}`
                         }
                     ]
                 },
@@ -596,6 +659,13 @@ export class SchedulerTick {
                     `Salesforce did not send the email: ${result[0]?.errors?.[0]?.message ?? 'no reason given'}`
                 );
             steps.add('email', 'ok', `${delivery.emails.length} recipient(s)`);
+            if (delivery.externalCount > 0) {
+                steps.add(
+                    'email',
+                    'warning',
+                    `${delivery.externalCount} external address(es) got the email, but the file opens only with a Salesforce login: Resident never makes a public link.`
+                );
+            }
         } catch (err) {
             const reason = readableFailure(err, 'sending the email');
             steps.add('email', 'failed', reason);

@@ -19,7 +19,11 @@ import { objectInfo, uiRecord } from './uiApi';
 
 export * from './seedData';
 export { defaultApexDoubles, type ApexContext } from './apexDoubles';
-export { OPEN_OPPORTUNITIES_REPORT_ID, ACCOUNTS_BY_INDUSTRY_REPORT_ID } from './reports';
+export {
+    OPEN_OPPORTUNITIES_REPORT_ID,
+    ACCOUNTS_BY_INDUSTRY_REPORT_ID,
+    REPORT_DETAIL_ROW_LIMIT
+} from './reports';
 export { AuraHandledError, type ApexDouble } from './apexDoubles';
 
 export type Fault = {
@@ -336,7 +340,9 @@ export async function startSalesforceOrgStandIn(
                 const newId =
                     object.apiName === 'ContentVersion'
                         ? store.uploadFile(user, body)
-                        : store.create(user, object.apiName, body);
+                        : object.apiName === 'ContentDocumentLink'
+                          ? store.shareFile(user, body)
+                          : store.create(user, object.apiName, body);
                 reply(201, { id: newId, success: true, errors: [] });
                 return;
             }

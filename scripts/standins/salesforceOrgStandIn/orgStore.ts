@@ -89,7 +89,9 @@ const RESIDENT_ADMIN_OBJECTS: Record<string, ObjectPermissions> = {
     // Scheduler), which finds every due schedule, claims it and writes its runs: View All and
     // Modify All on schedules, as that permission set grants.
     Resident_Report_Schedule__c: { ...ALL, delete: true, viewAll: true, modifyAll: true },
-    Resident_Report_Run__c: { ...ALL, delete: true, viewAll: true, modifyAll: true }
+    Resident_Report_Run__c: { ...ALL, delete: true, viewAll: true, modifyAll: true },
+    // The egress policy's custom metadata type: both permission sets grant read (the AI summary).
+    Resident_Egress_Policy__mdt: READ_ONLY
 };
 const RESIDENT_USER_OBJECTS: Record<string, ObjectPermissions> = {
     Resident_Task__c: { ...ALL, delete: true, viewAll: false, modifyAll: false },
@@ -101,7 +103,8 @@ const RESIDENT_USER_OBJECTS: Record<string, ObjectPermissions> = {
     // Scheduled reports (issue 6): users own their schedules; runs follow the schedule
     // (master-detail) and only the scheduler user writes them, as the Resident User permission set says.
     Resident_Report_Schedule__c: { ...ALL, delete: true, viewAll: false, modifyAll: false },
-    Resident_Report_Run__c: { ...READ_ONLY, viewAll: false, modifyAll: false }
+    Resident_Report_Run__c: { ...READ_ONLY, viewAll: false, modifyAll: false },
+    Resident_Egress_Policy__mdt: READ_ONLY
 };
 /** Scheduled reports (issue 6): only the relay (the scheduler user) writes a schedule's last run. */
 const RELAY_WRITTEN_FIELDS = [
@@ -302,13 +305,22 @@ export class OrgStore {
                 (r) =>
                     r.type === 'ContentDocumentLink' &&
                     r.fields.ContentDocumentId === documentId &&
-                    this.canReadId(user, String(r.fields.LinkedEntityId))
+                    this.linkOpensTo(user, String(r.fields.LinkedEntityId))
             );
         }
         if (record.type === 'ContentDocumentLink') {
-            return this.canReadId(user, String(f.LinkedEntityId));
+            return this.linkOpensTo(user, String(f.LinkedEntityId));
         }
         return false;
+    }
+
+    /**
+     * A file link opens the file to whoever can read the linked record; a link to a user shares
+     * it with that user alone (their Files), not with everyone who can see the user record.
+     */
+    private linkOpensTo(user: OrgUser, linkedEntityId: string): boolean {
+        if (linkedEntityId.startsWith('005')) return linkedEntityId === user.id;
+        return this.canReadId(user, linkedEntityId);
     }
 
     canReadId(user: OrgUser, id: string): boolean {
@@ -501,7 +513,36 @@ export class OrgStore {
                 throw new OrgError(400, 'MALFORMED_QUERY', err.message);
             throw err;
         }
+        if (parsed.from.toLowerCase() === 'resident_egress_policy__mdt') this.syncPolicyRecord();
         return this.runParsed(user, parsed);
+    }
+
+    /** Resident_Egress_Policy__mdt.Default as the trust settings last deployed it (text lists as Apex reads them). */
+    private syncPolicyRecord(): void {
+        const p = this.trust.policy;
+        const id = makeId('m01', 1);
+        this.records.set(id, {
+            type: 'Resident_Egress_Policy__mdt',
+            fields: {
+                Id: id,
+                DeveloperName: 'Default',
+                AI_Enabled__c: p.aiEnabled,
+                Mask_Emails__c: p.masking.emails,
+                Mask_Phones__c: p.masking.phones,
+                Mask_Cards__c: p.masking.cards,
+                Mask_Ibans__c: p.masking.ibans,
+                Mask_Government_Ids__c: p.masking.nationalIds,
+                Custom_Mask_Patterns__c:
+                    p.masking.custom.length > 0 ? JSON.stringify(p.masking.custom) : null,
+                Excluded_Fields__c:
+                    p.excludedFields.length > 0 ? p.excludedFields.join('\n') : null,
+                Max_Knowledge_Chunks__c: p.maxKnowledgeChunks,
+                Allowed_Models__c: p.models.join('\n'),
+                Zero_Retention__c: p.zeroRetention,
+                Budget_Per_Task__c: p.tokenBudget.perTask,
+                Budget_Per_User_Per_Day__c: p.tokenBudget.perUserPerDay
+            }
+        });
     }
 
     /**
@@ -899,6 +940,118 @@ export class OrgStore {
         });
         this.fileBytes.set(versionId, bytes);
         return versionId;
+    }
+
+    /**
+     * ContentDocumentLink insert: shares a file the user owns (or may edit) with a record or a user,
+     * as Salesforce allows the file's owner to. A second link to the same entity is refused.
+     */
+    shareFile(user: OrgUser, values: Record<string, unknown>): string {
+        const documentId = String(values.ContentDocumentId ?? '');
+        const linkedEntityId = String(values.LinkedEntityId ?? '');
+        const missing = ['ContentDocumentId', 'LinkedEntityId'].filter(
+            (k) => typeof values[k] !== 'string' || values[k] === ''
+        );
+        if (missing.length > 0) {
+            throw new OrgError(
+                400,
+                'REQUIRED_FIELD_MISSING',
+                `Required fields are missing: [${missing.join(', ')}]`,
+                missing
+            );
+        }
+        const document = this.records.get(documentId);
+        if (
+            !document ||
+            document.type !== 'ContentDocument' ||
+            !this.canReadRecord(user, document)
+        ) {
+            throw new OrgError(
+                400,
+                'INSUFFICIENT_ACCESS_ON_CROSS_REFERENCE_ENTITY',
+                'insufficient access rights on cross-reference id',
+                ['ContentDocumentId']
+            );
+        }
+        if (document.fields.OwnerId !== user.id && !this.modifyAll(user, 'ContentDocument')) {
+            throw new OrgError(
+                400,
+                'INSUFFICIENT_ACCESS_OR_READONLY',
+                'You do not have the level of access necessary to perform the operation you requested. Please contact the owner of the record or your administrator if access is necessary.'
+            );
+        }
+        if (!this.records.has(linkedEntityId)) {
+            throw new OrgError(400, 'INVALID_CROSS_REFERENCE_KEY', 'invalid cross reference id', [
+                'LinkedEntityId'
+            ]);
+        }
+        const shareType = String(values.ShareType ?? 'V');
+        const visibility = String(values.Visibility ?? 'AllUsers');
+        if (
+            !['V', 'C', 'I'].includes(shareType) ||
+            !['AllUsers', 'InternalUsers'].includes(visibility)
+        ) {
+            throw new OrgError(
+                400,
+                'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST',
+                'bad value for restricted picklist field',
+                ['ShareType', 'Visibility']
+            );
+        }
+        const duplicate = [...this.records.values()].some(
+            (r) =>
+                r.type === 'ContentDocumentLink' &&
+                r.fields.ContentDocumentId === documentId &&
+                r.fields.LinkedEntityId === linkedEntityId
+        );
+        if (duplicate) {
+            throw new OrgError(
+                400,
+                'DUPLICATE_VALUE',
+                `Document with ID: ${documentId} is already linked with the entity with ID: ${linkedEntityId}`
+            );
+        }
+        const linkObject = objectDef('ContentDocumentLink');
+        if (!linkObject) throw new OrgError(500, 'UNKNOWN_EXCEPTION', 'schema incomplete');
+        const linkId = this.nextId(linkObject);
+        this.records.set(linkId, {
+            type: 'ContentDocumentLink',
+            fields: {
+                Id: linkId,
+                ContentDocumentId: documentId,
+                LinkedEntityId: linkedEntityId,
+                ShareType: shareType,
+                Visibility: visibility
+            }
+        });
+        return linkId;
+    }
+
+    /** Who can open a file: the ids its links point at (a test's view, whoever asks). */
+    fileLinks(contentDocumentId: string): string[] {
+        return [...this.records.values()]
+            .filter(
+                (r) =>
+                    r.type === 'ContentDocumentLink' &&
+                    r.fields.ContentDocumentId === contentDocumentId
+            )
+            .map((r) => String(r.fields.LinkedEntityId));
+    }
+
+    /**
+     * Test double of an admin changing field-level security on a profile (e.g. Sam's Standard User
+     * losing a field a schedule reads). Returns a function that puts it back.
+     */
+    setFieldHidden(profileName: string, field: string, hidden: boolean): () => void {
+        const profile = PROFILES[profileName];
+        if (!profile) throw new Error(`no profile ${profileName}`);
+        const was = profile.hiddenFields.has(field);
+        if (hidden) profile.hiddenFields.add(field);
+        else profile.hiddenFields.delete(field);
+        return () => {
+            if (was) profile.hiddenFields.add(field);
+            else profile.hiddenFields.delete(field);
+        };
     }
 
     readonly fileBytes = new Map<string, Buffer>();

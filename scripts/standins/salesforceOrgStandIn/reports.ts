@@ -19,6 +19,9 @@ type ReportDef = {
     groupBy?: Column;
 };
 
+/** The Analytics REST API's synchronous runs return at most this many detail rows. */
+export const REPORT_DETAIL_ROW_LIMIT = 2000;
+
 export const OPEN_OPPORTUNITIES_REPORT_ID = makeId('00O', 1);
 export const ACCOUNTS_BY_INDUSTRY_REPORT_ID = makeId('00O', 2);
 
@@ -89,7 +92,9 @@ export function runReport(
             return false;
         }
     });
-    const rows = store.query(user, report.soql).records;
+    const allRows = store.query(user, report.soql).records;
+    // A synchronous run returns at most 2,000 detail rows, with allData false when it cut them.
+    const rows = allRows.slice(0, REPORT_DETAIL_ROW_LIMIT);
     const valueOf = (r: (typeof rows)[number], path: string): string | number | boolean | null =>
         store.valueAt(user, r, store.resolvePath(user, object, path));
     const detail = (r: (typeof rows)[number]) => ({
@@ -97,7 +102,7 @@ export function runReport(
     });
     const factMap: Record<string, unknown> = {
         'T!T': {
-            aggregates: [{ label: String(rows.length), value: rows.length }],
+            aggregates: [{ label: String(allRows.length), value: allRows.length }],
             rows: report.groupBy ? [] : rows.map(detail)
         }
     };
@@ -124,7 +129,7 @@ export function runReport(
             reportName: report.name,
             type: 'Report'
         },
-        allData: true,
+        allData: allRows.length <= REPORT_DETAIL_ROW_LIMIT,
         factMap,
         groupingsAcross: { groupings: [] },
         groupingsDown: { groupings },

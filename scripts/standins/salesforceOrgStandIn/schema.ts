@@ -657,6 +657,40 @@ export const SCHEDULER_OBJECTS: ObjectDef[] = [
 OBJECTS.push(...SCHEDULER_OBJECTS);
 // ---- end of scheduled reports ----
 
+// ---- scheduled reports' AI summary (issue 6): the egress policy's custom metadata type, read by
+// the relay as the schedule's owner. Its one record (Default) mirrors what the trust settings saved
+// (OrgStore.trust), as the deployed Resident_Egress_Policy__mdt.Default does in a real org.
+const policyField = (apiName: string, label: string, dataType: FieldType): FieldDef =>
+    system(apiName, label, dataType);
+OBJECTS.push({
+    apiName: 'Resident_Egress_Policy__mdt',
+    label: 'Resident Egress Policy',
+    labelPlural: 'Resident Egress Policies',
+    keyPrefix: 'm01',
+    nameField: 'DeveloperName',
+    custom: true,
+    sharingModel: 'Read',
+    searchable: false,
+    fields: [
+        system('Id', 'Record ID', 'Id'),
+        system('DeveloperName', 'Custom Metadata Record Name', 'String'),
+        policyField('AI_Enabled__c', 'AI Enabled', 'Boolean'),
+        policyField('Mask_Emails__c', 'Mask Emails', 'Boolean'),
+        policyField('Mask_Phones__c', 'Mask Phones', 'Boolean'),
+        policyField('Mask_Cards__c', 'Mask Cards', 'Boolean'),
+        policyField('Mask_Ibans__c', 'Mask IBANs', 'Boolean'),
+        policyField('Mask_Government_Ids__c', 'Mask Government IDs', 'Boolean'),
+        policyField('Custom_Mask_Patterns__c', 'Custom Mask Patterns', 'TextArea'),
+        policyField('Excluded_Fields__c', 'Excluded Fields', 'TextArea'),
+        policyField('Max_Knowledge_Chunks__c', 'Max Knowledge Chunks', 'Double'),
+        policyField('Allowed_Models__c', 'Allowed Models', 'TextArea'),
+        policyField('Zero_Retention__c', 'Zero Retention', 'Boolean'),
+        policyField('Budget_Per_Task__c', 'Budget Per Task', 'Double'),
+        policyField('Budget_Per_User_Per_Day__c', 'Budget Per User Per Day', 'Double')
+    ]
+});
+// ---- end of the AI summary's egress policy ----
+
 const byName = new Map(OBJECTS.map((o) => [o.apiName.toLowerCase(), o]));
 const byPrefix = new Map(OBJECTS.map((o) => [o.keyPrefix, o]));
 

@@ -108,7 +108,8 @@ export interface RunStep {
     /** ISO 8601. */
     at: string;
     step: 'claim' | 'sign_in' | 'read' | 'render' | 'summarise' | 'upload' | 'email' | 'record';
-    outcome: 'ok' | 'retry' | 'failed' | 'skipped';
+    /** `warning`: the step did its work, but the recipients get less than they may expect (a cut report). */
+    outcome: 'ok' | 'retry' | 'failed' | 'skipped' | 'warning';
     detail?: string;
 }
 

@@ -1,0 +1,353 @@
+import { env } from 'cloudflare:workers';
+import { beforeEach, describe, expect, it } from 'vitest';
+import {
+    DEFAULT_POLICY,
+    type EgressPolicy
+} from '../../force-app/main/default/lwc/egressPolicy/egressPolicy';
+import {
+    nextRunAt,
+    RUN_OBJECT,
+    SCHEDULE_OBJECT,
+    scheduleToFields,
+    type ReportScheduleDefinition,
+    type RunStep
+} from '../../force-app/main/default/lwc/reportSchedule/reportSchedule';
+import type { MessagesRequestBody } from '../../scripts/standins/anthropicStandIn';
+import { runSchedulerTick, type TickOptions } from '../src/scheduler/schedulerTick';
+import { resetStandIn, scriptStandIn, standInRequests } from './anthropicStandInClient';
+
+// The AI summary of scheduled reports, and what recipients need to open the File: against the
+// Salesforce org stand-in and the Anthropic stand-in (test doubles speaking the real wire formats),
+// which records exactly what the relay sent the model.
+const ORG_URL = (JSON.parse(env.SCHEDULER_ORGS) as { loginUrl: string }[])[0]!.loginUrl;
+const V = '/services/data/v62.0';
+const ADA = 'ada.admin@resident.standin';
+const SAM = 'sam.seller@resident.standin';
+const ADA_ID = '0055g0000000001AAA';
+const SAM_ID = '0055g0000000002AAA';
+const ACCOUNTS_BY_INDUSTRY_REPORT_ID = '00O5g0000000002EAA';
+const FAST: TickOptions = { claimQuietMs: 0, retryBaseDelayMs: 10 };
+/** A relay with an LLM key (the stand-in's), retrying the model once. */
+const withModel = {
+    ...env,
+    ANTHROPIC_API_KEY: 'sk-ant-api03-relay-test-key-summary',
+    UPSTREAM_MAX_RETRIES: '1'
+};
+const STAND_IN_KEY = 'sk-ant-api03-AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-leaked';
+
+async function standIn(path: string, body?: unknown, token?: string): Promise<Response> {
+    return fetch(`${ORG_URL}${path}`, {
+        method: body === undefined ? 'GET' : 'POST',
+        headers: {
+            'content-type': 'application/json',
+            ...(token ? { authorization: `Bearer ${token}` } : {})
+        },
+        body: body === undefined ? undefined : JSON.stringify(body)
+    });
+}
+
+async function tokenOf(username: string): Promise<string> {
+    const session = (await (await standIn('/__standin/session', { username })).json()) as {
+        access_token: string;
+    };
+    return session.access_token;
+}
+
+async function api<T>(
+    username: string,
+    path: string,
+    init: { method?: string; json?: unknown } = {}
+): Promise<T> {
+    const response = await fetch(`${ORG_URL}${V}/${path}`, {
+        method: init.method ?? 'GET',
+        headers: {
+            authorization: `Bearer ${await tokenOf(username)}`,
+            'content-type': 'application/json'
+        },
+        body: init.json === undefined ? undefined : JSON.stringify(init.json)
+    });
+    if (!response.ok) throw new Error(`${response.status} ${await response.text()}`);
+    return (response.status === 204 ? undefined : await response.json()) as T;
+}
+
+/** The admin saves the trust settings (the stand-in's TrustSettingsController double). */
+async function savePolicy(change: Partial<EgressPolicy>): Promise<void> {
+    const policy = { ...structuredClone(DEFAULT_POLICY), ...change };
+    const response = await standIn(
+        '/__standin/apex/TrustSettingsController/saveTrustSettings',
+        { settings: JSON.stringify({ policy, autoApprove: {} }) },
+        await tokenOf(ADA)
+    );
+    expect(response.status).toBe(200);
+}
+
+function definition(overrides: Partial<ReportScheduleDefinition> = {}): ReportScheduleDefinition {
+    return {
+        name: 'My contacts',
+        sourceType: 'Query',
+        query: {
+            object: 'Contact',
+            fields: ['Name', 'Email', 'Phone', 'Title'],
+            filters: [],
+            orderBy: { field: 'Name', direction: 'ASC' }
+        },
+        format: 'CSV',
+        frequency: { kind: 'daily', time: '07:00' },
+        timeZone: 'Europe/Berlin',
+        recipients: [{ type: 'user', userId: SAM_ID }],
+        perRecipient: false,
+        aiSummary: true,
+        active: true,
+        ...overrides
+    };
+}
+
+/** A schedule due at its last regular time, owned by `ownerId`. */
+async function createSchedule(
+    overrides: Partial<ReportScheduleDefinition> = {},
+    ownerId = SAM_ID
+): Promise<string> {
+    const d = definition(overrides);
+    let due = nextRunAt(d.frequency, d.timeZone, new Date(Date.now() - 3 * 86_400_000));
+    for (;;) {
+        const following = nextRunAt(d.frequency, d.timeZone, due);
+        if (following.getTime() > Date.now()) break;
+        due = following;
+    }
+    const created = await api<{ id: string }>(ADA, `sobjects/${SCHEDULE_OBJECT}`, {
+        method: 'POST',
+        json: { ...scheduleToFields(d), OwnerId: ownerId, Next_Run_At__c: due.toISOString() }
+    });
+    return created.id;
+}
+
+interface Run {
+    Status__c: string;
+    Rows__c: number | null;
+    File_Id__c: string | null;
+    Steps__c: string;
+}
+
+async function onlyRun(scheduleId: string): Promise<Run & { steps: RunStep[] }> {
+    const soql = `SELECT Status__c, Rows__c, File_Id__c, Steps__c FROM ${RUN_OBJECT} WHERE Schedule__c = '${scheduleId}'`;
+    const { records } = await api<{ records: Run[] }>(ADA, `query?q=${encodeURIComponent(soql)}`);
+    expect(records).toHaveLength(1);
+    return { ...records[0]!, steps: JSON.parse(records[0]!.Steps__c) as RunStep[] };
+}
+
+interface StandInState {
+    emailsSent: { emailAddresses: string[]; body: string }[];
+    filesUploaded: { contentVersionId: string; contentDocumentId: string }[];
+}
+
+async function orgState(): Promise<StandInState> {
+    return (await standIn('/__standin/state')).json() as Promise<StandInState>;
+}
+
+/** Everything the relay sent the model, as one string per request. */
+async function sentToModel(): Promise<string[]> {
+    return (await standInRequests())
+        .filter((r) => r.path.startsWith('/v1/messages'))
+        .map((r) => JSON.stringify(r.body as MessagesRequestBody));
+}
+
+/** Sam's contacts as Sam reads them, sorted as the schedule sorts them. */
+async function samsContacts(): Promise<
+    { Name: string; Email: string | null; Phone: string | null }[]
+> {
+    const soql = 'SELECT Name, Email, Phone FROM Contact ORDER BY Name ASC NULLS LAST';
+    return (
+        await api<{ records: { Name: string; Email: string | null; Phone: string | null }[] }>(
+            SAM,
+            `query?q=${encodeURIComponent(soql)}`
+        )
+    ).records;
+}
+
+beforeEach(async () => {
+    await standIn('/__standin/reset', {});
+    await resetStandIn();
+});
+
+describe('the AI summary of a scheduled report', () => {
+    it('puts a summary written from masked rows into the email, with the real values back in', async () => {
+        await api(SAM, 'sobjects/Contact', {
+            method: 'POST',
+            json: {
+                LastName: 'Aaron',
+                Title: `API key ${STAND_IN_KEY}`,
+                Email: 'aaron@example.org'
+            }
+        });
+        await scriptStandIn([
+            {
+                reply: {
+                    content: [
+                        { type: 'text', text: 'Sam has many contacts; the first is <EMAIL_1>.' }
+                    ]
+                }
+            }
+        ]);
+        const id = await createSchedule();
+        expect(await runSchedulerTick(withModel, FAST)).toMatchObject([{ outcome: 'succeeded' }]);
+
+        const run = await onlyRun(id);
+        expect(run.Status__c).toBe('Succeeded');
+        const summarise = run.steps.find((s) => s.step === 'summarise');
+        expect(summarise).toMatchObject({ outcome: 'ok' });
+        expect(summarise?.detail).toMatch(/^claude-sonnet-5-5: \d+ of \d+ rows sent masked/);
+
+        const contacts = await samsContacts();
+        expect(contacts[0]!.Email).toBe('aaron@example.org');
+        const { emailsSent } = await orgState();
+        expect(emailsSent).toHaveLength(1);
+        const body = emailsSent[0]!.body;
+        // At the top, named as the model's, with the mask replaced by the address it stood for.
+        expect(body.startsWith('Summary (written by AI from the rows below)\n')).toBe(true);
+        expect(body).toContain('Sam has many contacts; the first is aaron@example.org.');
+        expect(body).not.toContain('<EMAIL_1>');
+    });
+
+    it('never sends the model a masked value, an excluded field or a credential', async () => {
+        await savePolicy({ excludedFields: ['Contact.Phone'] });
+        await api(SAM, 'sobjects/Contact', {
+            method: 'POST',
+            json: {
+                LastName: 'Aaron',
+                Title: `API key ${STAND_IN_KEY}`,
+                Email: 'aaron@example.org'
+            }
+        });
+        await scriptStandIn([{ reply: { content: [{ type: 'text', text: 'A summary.' }] } }]);
+        const id = await createSchedule();
+        await runSchedulerTick(withModel, FAST);
+        expect((await onlyRun(id)).Status__c).toBe('Succeeded');
+
+        const sent = await sentToModel();
+        expect(sent).toHaveLength(1);
+        const request = JSON.parse(sent[0]!) as MessagesRequestBody;
+        expect(request.model).toBe('claude-sonnet-5-5');
+        expect(request.max_tokens).toBeLessThanOrEqual(400);
+        const contacts = await samsContacts();
+        expect(contacts.length).toBeGreaterThan(1);
+        for (const contact of contacts) {
+            // Emails are masked; the excluded Phone column is not there at all.
+            if (contact.Email) expect(sent[0]).not.toContain(contact.Email);
+            if (contact.Phone) expect(sent[0]).not.toContain(contact.Phone);
+            expect(sent[0]).toContain(contact.Name);
+        }
+        expect(sent[0]).toContain('<EMAIL_1>');
+        expect(sent[0]).not.toMatch(/\\tPhone|Phone\\t/);
+        expect(sent[0]).not.toContain('sk-ant-api03');
+        expect(sent[0]).toContain('[REDACTED_CREDENTIAL]');
+        const step = (await onlyRun(id)).steps.find((s) => s.step === 'summarise');
+        expect(step?.detail).toContain('1 column(s) left out by the egress policy');
+    });
+
+    it('delivers the report without a summary when the egress policy turns AI off, and says so', async () => {
+        await savePolicy({ aiEnabled: false });
+        const id = await createSchedule();
+        expect(await runSchedulerTick(withModel, FAST)).toMatchObject([{ outcome: 'succeeded' }]);
+        const run = await onlyRun(id);
+        expect(run.Status__c).toBe('Succeeded');
+        expect(run.File_Id__c).toMatch(/^069/);
+        expect(run.steps.find((s) => s.step === 'summarise')).toMatchObject({
+            outcome: 'skipped',
+            detail: "No AI summary: the org's egress policy turns AI off."
+        });
+        expect(await sentToModel()).toEqual([]);
+        const { emailsSent } = await orgState();
+        expect(emailsSent[0]!.body).not.toContain('Summary');
+    });
+
+    it('delivers the report without a summary when the model fails with a 500', async () => {
+        await scriptStandIn([{ fail: { kind: 'api_error' } }, { fail: { kind: 'api_error' } }]);
+        const id = await createSchedule({ format: 'PDF' });
+        expect(await runSchedulerTick(withModel, FAST)).toMatchObject([{ outcome: 'succeeded' }]);
+        const run = await onlyRun(id);
+        expect(run.Status__c).toBe('Succeeded');
+        expect(run.steps.map((s) => `${s.step}:${s.outcome}`)).toEqual([
+            'claim:ok',
+            'sign_in:ok',
+            'read:ok',
+            'summarise:skipped',
+            'render:ok',
+            'upload:ok',
+            'email:ok'
+        ]);
+        expect(run.steps.find((s) => s.step === 'summarise')?.detail).toMatch(
+            /^No AI summary: the model did not answer \(The LLM service is overloaded or failing/
+        );
+        // Retried once (UPSTREAM_MAX_RETRIES), then given up: the report still went out.
+        expect(await sentToModel()).toHaveLength(2);
+        expect((await orgState()).filesUploaded).toHaveLength(1);
+    });
+
+    it('asks nothing of the model when the schedule does not want a summary', async () => {
+        const id = await createSchedule({ aiSummary: false });
+        await runSchedulerTick(withModel, FAST);
+        const run = await onlyRun(id);
+        expect(run.steps.some((s) => s.step === 'summarise')).toBe(false);
+        expect(await sentToModel()).toEqual([]);
+    });
+});
+
+describe('what recipients need to open the report', () => {
+    it("shares the owner's File with each recipient user, so the emailed link opens for them", async () => {
+        const id = await createSchedule(
+            {
+                aiSummary: false,
+                recipients: [
+                    { type: 'user', userId: ADA_ID },
+                    { type: 'user', userId: SAM_ID }
+                ]
+            },
+            ADA_ID
+        );
+        await runSchedulerTick(env, FAST);
+        const run = await onlyRun(id);
+        expect(run.Status__c).toBe('Succeeded');
+        expect(run.steps).toContainEqual(
+            expect.objectContaining({
+                step: 'upload',
+                outcome: 'ok',
+                detail: 'shared with 1 recipient(s)'
+            })
+        );
+        // Sam cannot see Ada's schedule, yet opens the File the email links to.
+        const file = await api<{ Id: string }>(
+            SAM,
+            `sobjects/ContentDocument/${run.File_Id__c}?fields=Id,Title`
+        );
+        expect(file.Id).toBe(run.File_Id__c);
+        await expect(api(SAM, `sobjects/${SCHEDULE_OBJECT}/${id}?fields=Id`)).rejects.toThrow(
+            /404/
+        );
+        const { emailsSent } = await orgState();
+        expect(emailsSent[0]!.body).toContain(
+            `/lightning/r/ContentDocument/${run.File_Id__c}/view`
+        );
+    });
+
+    it('warns that a report run through the Analytics API was cut, and suggests a query', async () => {
+        await standIn('/__standin/seed', {
+            type: 'Account',
+            count: 2100,
+            ownerUsername: SAM,
+            fields: { Name: 'Bulk {n}', Industry: 'Energy' }
+        });
+        const id = await createSchedule({
+            sourceType: 'Report',
+            reportId: ACCOUNTS_BY_INDUSTRY_REPORT_ID,
+            query: null,
+            aiSummary: false
+        });
+        expect(await runSchedulerTick(env, FAST)).toMatchObject([{ outcome: 'succeeded' }]);
+        const run = await onlyRun(id);
+        expect(run.Status__c).toBe('Succeeded');
+        expect(run.Rows__c).toBe(2000);
+        const read = run.steps.find((s) => s.step === 'read');
+        expect(read?.outcome).toBe('warning');
+        expect(read?.detail).toMatch(/only the first 2000 rows are in the file.*schedule a query/);
+    }, 30_000);
+});
