@@ -164,6 +164,22 @@ async function samsContacts(): Promise<
     ).records;
 }
 
+interface LoggedModelCall {
+    Outcome__c: string;
+    Model_Usage__c: number | null;
+    Result_Summary__c: string;
+    Record_Id__c: string;
+    CreatedById: string;
+}
+
+/** The `Model call` activity entries about a schedule the user can read (the log is private). */
+async function modelCallsLogged(username: string, scheduleId: string): Promise<LoggedModelCall[]> {
+    const soql = `SELECT Outcome__c, Model_Usage__c, Result_Summary__c, Record_Id__c, CreatedById FROM Resident_Activity__c WHERE Kind__c = 'Model call' AND Record_Id__c = '${scheduleId}'`;
+    return (
+        await api<{ records: LoggedModelCall[] }>(username, `query?q=${encodeURIComponent(soql)}`)
+    ).records;
+}
+
 beforeEach(async () => {
     await standIn('/__standin/reset', {});
     await resetStandIn();
@@ -206,6 +222,19 @@ describe('the AI summary of a scheduled report', () => {
         expect(body.startsWith('Summary (written by AI from the rows below)\n')).toBe(true);
         expect(body).toContain('Sam has many contacts; the first is aaron@example.org.');
         expect(body).not.toContain('<EMAIL_1>');
+        // The model call is in the activity log as Sam's, with its tokens, like the coworker's.
+        const logged = await modelCallsLogged(SAM, id);
+        expect(logged).toHaveLength(1);
+        expect(logged[0]).toMatchObject({
+            Outcome__c: 'Succeeded',
+            Record_Id__c: id,
+            CreatedById: SAM_ID
+        });
+        expect(logged[0]!.Model_Usage__c).toBeGreaterThan(0);
+        expect(logged[0]!.Result_Summary__c).toMatch(
+            /^AI summary of a scheduled report \(claude-sonnet-5-5, \d+ rows sent masked\)$/
+        );
+        expect(logged[0]!.Result_Summary__c).not.toContain('aaron');
     });
 
     it('never sends the model a masked value, an excluded field or a credential', async () => {
@@ -258,6 +287,7 @@ describe('the AI summary of a scheduled report', () => {
         expect(await sentToModel()).toEqual([]);
         const { emailsSent } = await orgState();
         expect(emailsSent[0]!.body).not.toContain('Summary');
+        expect(await modelCallsLogged(SAM, id)).toEqual([]);
     });
 
     it('delivers the report without a summary when the model fails with a 500', async () => {
@@ -281,6 +311,10 @@ describe('the AI summary of a scheduled report', () => {
         // Retried once (UPSTREAM_MAX_RETRIES), then given up: the report still went out.
         expect(await sentToModel()).toHaveLength(2);
         expect((await orgState()).filesUploaded).toHaveLength(1);
+        // A model call that failed is an AI action too: logged as Failed, no tokens counted.
+        expect(await modelCallsLogged(SAM, id)).toEqual([
+            expect.objectContaining({ Outcome__c: 'Failed', Model_Usage__c: 0, Record_Id__c: id })
+        ]);
     });
 
     it('asks nothing of the model when the schedule does not want a summary', async () => {

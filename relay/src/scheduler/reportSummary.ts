@@ -48,6 +48,17 @@ export interface SummaryResult {
     outcome: 'ok' | 'skipped';
     /** Why there is none, or what was sent (counts only, never a value). */
     detail: string;
+    /** Set once a request went to the model, whatever came back: every AI action is logged. */
+    modelCall?: ModelCallRecord;
+}
+
+/** What the activity log records of the model call: which model, how it went, tokens used. */
+export interface ModelCallRecord {
+    model: string;
+    succeeded: boolean;
+    /** Input + output tokens the model reported (0 when it answered with an error). */
+    tokens: number;
+    rowsSent: number;
 }
 
 /** The policy could not be read or applied: no summary, and this says why. */
@@ -299,15 +310,29 @@ export async function summariseReport(
         );
         message = (await response.json()) as Anthropic.Message;
     } catch (error) {
-        return skipped(modelFailure(error));
+        return {
+            ...skipped(modelFailure(error)),
+            modelCall: {
+                model: outbound.model,
+                succeeded: false,
+                tokens: 0,
+                rowsSent: input.rowsSent
+            }
+        };
     } finally {
         clearTimeout(timer);
     }
+    const modelCall: ModelCallRecord = {
+        model: outbound.model,
+        succeeded: true,
+        tokens: (message.usage?.input_tokens ?? 0) + (message.usage?.output_tokens ?? 0),
+        rowsSent: input.rowsSent
+    };
     const written = (message.content ?? [])
         .map((block) => (block.type === 'text' ? block.text : ''))
         .join('')
         .trim();
-    if (!written) return skipped('the model answered without text');
+    if (!written) return { ...skipped('the model answered without text'), modelCall };
     // Model output is untrusted: no credential it might echo, no control characters, bounded.
     const clean = stripCredentials(written)
         .text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '')
@@ -322,6 +347,7 @@ export async function summariseReport(
     return {
         summary: masker.unmask(clean),
         outcome: 'ok',
-        detail: `${outbound.model}: ${input.rowsSent} of ${table.rows.length} rows sent masked${leftOut}${tokens}`
+        detail: `${outbound.model}: ${input.rowsSent} of ${table.rows.length} rows sent masked${leftOut}${tokens}`,
+        modelCall
     };
 }

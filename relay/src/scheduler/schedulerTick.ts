@@ -19,7 +19,7 @@ import {
 import { renderPdf } from '../pdf/pdfRenderer';
 import { fileLink, shareFileWithRecipients } from './fileAccess';
 import { readQueryRows, readReportRows } from './reportData';
-import { summariseReport } from './reportSummary';
+import { summariseReport, type ModelCallRecord } from './reportSummary';
 import {
     describeSignInFailure,
     SalesforceError,
@@ -81,6 +81,41 @@ function log(entry: Record<string, unknown>): void {
 
 function salesforceDateMs(value: unknown): number {
     return Date.parse(String(value ?? '').replace(/([+-]\d\d)(\d\d)$/, '$1:$2'));
+}
+
+/**
+ * Every AI action is in the activity log (docs/TRUST.md), the scheduled summary's model call
+ * too: one `Model call` entry written as the signed-in owner or recipient, like the coworker's,
+ * so it counts against their daily token budget. Never a value from the rows. A log that cannot
+ * be written is a step warning on the run, not a silent loss and not a failed delivery.
+ */
+async function logModelCall(
+    session: SalesforceSession,
+    scheduleId: string,
+    call: ModelCallRecord,
+    steps: RunLog
+): Promise<void> {
+    try {
+        await session.request('POST', 'sobjects/Resident_Activity__c', {
+            what: 'logging the AI summary',
+            body: {
+                Kind__c: 'Model call',
+                Outcome__c: call.succeeded ? 'Succeeded' : 'Failed',
+                Result_Summary__c: `AI summary of a scheduled report (${call.model}, ${call.rowsSent} rows sent masked)`,
+                Model_Usage__c: call.tokens,
+                Record_Id__c: scheduleId,
+                Object_Api_Name__c: SCHEDULE_OBJECT,
+                User__c: session.userId,
+                Occurred_At__c: new Date().toISOString()
+            }
+        });
+    } catch (err) {
+        steps.add(
+            'summarise',
+            'warning',
+            readableFailure(err, 'writing the AI summary to the activity log')
+        );
+    }
 }
 
 /** One due schedule as read by the scheduler user. */
@@ -558,6 +593,9 @@ export class SchedulerTick {
             );
             summary = result.summary;
             steps.add('summarise', result.outcome, result.detail);
+            if (result.modelCall) {
+                await logModelCall(retrying, schedule.id, result.modelCall, steps);
+            }
         }
         let bytes: Uint8Array;
         const at = new Date();
