@@ -1,3 +1,6 @@
+/* eslint-disable no-await-in-loop -- paging is sequential by design: each export page starts after
+   the last page's last Id, each purge page deletes what the previous one left, and a retention
+   run is polled until it ends. */
 import { LightningElement, api } from 'lwc';
 import currentUserId from '@salesforce/user/Id';
 import hasManageTrustSettings from '@salesforce/customPermission/Resident_Manage_Trust_Settings';
@@ -42,7 +45,6 @@ import type {
     ExportPage,
     KnowledgeOriginal,
     OrgKeyStatus,
-    PackageDataObject,
     PurgePage,
     RelayConnectionCheck,
     RetentionCounts,
@@ -387,12 +389,12 @@ export default class TrustCenter extends LightningElement {
 
     override connectedCallback(): void {
         this.connected = true;
-        if (this.canManageRelay) void this.loadRelay();
+        if (this.canManageRelay) this.loadRelay();
         if (this.canManageTrust) {
-            void this.loadRetention();
-            void this.loadExportObjects();
-            void this.loadOrgName();
-            void this.loadUsage();
+            this.loadRetention();
+            this.loadExportObjects();
+            this.loadOrgName();
+            this.loadUsage();
         }
     }
 
@@ -470,7 +472,7 @@ export default class TrustCenter extends LightningElement {
     }
 
     handleCheckRelay(): void {
-        void this.loadRelay();
+        this.loadRelay();
     }
 
     get relayReady(): boolean {
@@ -649,7 +651,7 @@ export default class TrustCenter extends LightningElement {
     }
 
     handleRetryRetention(): void {
-        void this.loadRetention();
+        this.loadRetention();
     }
 
     get retentionReady(): boolean {
@@ -877,7 +879,7 @@ export default class TrustCenter extends LightningElement {
         } catch {
             // The run's own answer is already shown; a stale "last run" line is all that is lost.
         }
-        void this.loadExportObjects();
+        this.loadExportObjects();
     }
 
     // ================================================================================ export
@@ -895,7 +897,7 @@ export default class TrustCenter extends LightningElement {
     }
 
     handleRetryExport(): void {
-        void this.loadExportObjects();
+        this.loadExportObjects();
     }
 
     get exportReady(): boolean {
@@ -1185,7 +1187,7 @@ export default class TrustCenter extends LightningElement {
             variant: notRecorded ? 'warning' : 'success',
             text: [formatLabel(purgeDoneLabel, done), notRecorded].filter(Boolean).join(' ')
         };
-        void this.loadUsage();
+        this.loadUsage();
     }
 
     // ================================================================================ usage
@@ -1205,11 +1207,11 @@ export default class TrustCenter extends LightningElement {
 
     handleUsageMonthsChange(event: CustomEvent<{ value: string }>): void {
         this.usageMonths = event.detail?.value ?? String(DEFAULT_USAGE_MONTHS);
-        void this.loadUsage();
+        this.loadUsage();
     }
 
     handleRetryUsage(): void {
-        void this.loadUsage();
+        this.loadUsage();
     }
 
     get usageMonthOptions(): { label: string; value: string }[] {

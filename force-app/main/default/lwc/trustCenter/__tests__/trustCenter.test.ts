@@ -824,12 +824,12 @@ describe('c-trust-center: retention', () => {
         };
         // Between polls the run shows as running, with its buttons disabled.
         let sawRunning = false;
-        let element: HTMLElement | undefined;
+        const mounted: { element?: HTMLElement } = {};
         mocks.getRetentionRun
             .mockImplementationOnce(async () => {
                 sawRunning =
-                    maybe(element!, '[data-id="job-running"]') !== null &&
-                    q(element!, '[data-id="job-run-now"]').disabled === true;
+                    maybe(mounted.element!, '[data-id="job-running"]') !== null &&
+                    q(mounted.element!, '[data-id="job-run-now"]').disabled === true;
                 return { ...base, status: 'Queued' };
             })
             .mockResolvedValueOnce({ ...base, status: 'Processing' })
@@ -845,7 +845,8 @@ describe('c-trust-center: retention', () => {
                 finishedAt: '2026-11-23T15:00:03.000Z',
                 counts: { Resident_Task__c: 4, Resident_Feedback__c: 1 }
             });
-        element = await mount();
+        const element = await mount();
+        mounted.element = element;
         await click(element, '[data-id="job-run-now"]');
         await flushPromises();
         expect(sawRunning).toBe(true);
@@ -978,7 +979,7 @@ describe('c-trust-center: export', () => {
         // Every object in the contract's export order (parents first), each paged by Id.
         const asked = mocks.exportPage.mock.calls.map(([p]) => [p.objectApiName, p.afterId]);
         expect(asked).toEqual(
-            [...PACKAGE_DATA_OBJECTS].reverse().flatMap((name) =>
+            [...PACKAGE_DATA_OBJECTS].reverse().flatMap((name): [string, string | null][] =>
                 name === 'Resident_Activity__c'
                     ? [
                           [name, null],
