@@ -670,7 +670,13 @@ export async function startSalesforceOrgStandIn(
                 );
                 return;
             }
-            sendJson(res, 200, issueToken(user), cors);
+            // The workbench's `@salesforce/customPermission/*` answers from this list (issue 7).
+            sendJson(
+                res,
+                200,
+                { ...issueToken(user), customPermissions: [...user.profile.customPermissions] },
+                cors
+            );
             return;
         }
         const apex = /^\/__standin\/apex\/(\w+)\/(\w+)$/.exec(path);
