@@ -248,6 +248,23 @@ async function checkReferences(packageDir: string, checks: Check[]): Promise<voi
             .map((f) => f.name.slice(0, -'.tab-meta.xml'.length))
     );
     for (const tab of tabs) {
+        const tabXml = await readFile(path.join(defaultDir, 'tabs', `${tab}.tab-meta.xml`), 'utf8');
+        const [component] = tagValues(tabXml, 'lwcComponent');
+        if (component) {
+            // A Lightning component tab: its component must exist and be exposed for tabs.
+            const meta = await readFile(
+                path.join(defaultDir, 'lwc', component, `${component}.js-meta.xml`),
+                'utf8'
+            ).catch(() => '');
+            checks.push({
+                name: `tabs/${tab} shows the component ${component}`,
+                ok:
+                    tagValues(meta, 'isExposed').includes('true') &&
+                    tagValues(meta, 'target').includes('lightning__Tab'),
+                detail: `lwc/${component} must exist, be exposed and target lightning__Tab`
+            });
+            continue;
+        }
         checks.push({
             name: `tabs/${tab} is the tab of a package object`,
             ok: objects.has(tab),

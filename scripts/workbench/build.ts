@@ -69,7 +69,8 @@ export const PAGE_COMPONENTS: Record<string, string> = {
     'c-knowledge-manager': 'knowledgeManager',
     'c-trust-settings': 'trustSettings',
     'c-document-generator': 'documentGenerator',
-    'c-report-scheduler': 'reportScheduler'
+    'c-report-scheduler': 'reportScheduler',
+    'c-trust-center': 'trustCenter'
 };
 
 /**
@@ -137,6 +138,7 @@ export function standInOrgModules(
                 source.startsWith('@salesforce/schema/') ||
                 source.startsWith('@salesforce/resourceUrl/') ||
                 source.startsWith('@salesforce/messageChannel/') ||
+                source.startsWith('@salesforce/customPermission/') ||
                 // Base components keep their own i18n stubs; Resident's components get the user's.
                 (source.startsWith('@salesforce/i18n/') && !importer?.includes('node_modules')) ||
                 source.startsWith('@salesforce/label/c.')
@@ -202,6 +204,15 @@ export function standInOrgModules(
                 return (
                     `const chosen = new URLSearchParams(window.location.search).get(${JSON.stringify(setting)});\n` +
                     `export default chosen || ${JSON.stringify(fallback)};`
+                );
+            }
+            if (source.startsWith('@salesforce/customPermission/')) {
+                // Whether the workbench user holds it: the stand-in org says so at sign-in.
+                const permission = source.slice('@salesforce/customPermission/'.length);
+                const sessionModule = path.join(standInOrgModulesDir, 'session.ts');
+                return (
+                    `import { hasCustomPermission } from ${JSON.stringify(sessionModule)};\n` +
+                    `export default hasCustomPermission(${JSON.stringify(permission)});`
                 );
             }
             if (source.startsWith('@salesforce/messageChannel/')) {

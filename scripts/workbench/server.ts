@@ -38,7 +38,8 @@ export const APP_PAGE_PATHS = {
     'activity-log': '/lightning/n/Resident_Activity_Log',
     knowledge: '/lightning/n/Resident_Knowledge',
     'trust-settings': '/lightning/n/Resident_Trust_Settings',
-    reports: '/lightning/n/Resident_Reports'
+    reports: '/lightning/n/Resident_Reports',
+    'trust-center': '/lightning/n/Resident_Trust_Center'
 } as const;
 export type AppPageKey = keyof typeof APP_PAGE_PATHS;
 
@@ -91,6 +92,8 @@ const COMPRESSIBLE = new Set(['.html', '.js', '.css', '.svg', '.json']);
 interface SessionResponse {
     access_token: string;
     id: string;
+    /** The stand-in's own login also names the user's custom permissions. */
+    customPermissions?: string[];
 }
 
 /** Logs the user in at the stand-in org (its test-only login), as the platform's page would be. */
@@ -109,7 +112,8 @@ async function openSession(orgStandInUrl: string, userKey: WorkbenchUserKey): Pr
         username: user.username,
         displayName: user.displayName,
         userId: session.id.split('/').pop() ?? '',
-        accessToken: session.access_token
+        accessToken: session.access_token,
+        customPermissions: session.customPermissions ?? []
     };
     // `<` escaped so no field value can close the script element.
     const json = JSON.stringify(context).replace(/</g, '\\u003c');

@@ -36,6 +36,17 @@ describe('the page components a build places', () => {
     });
 });
 
+describe('@salesforce/customPermission', () => {
+    test('answers from the workbench user’s session, as the platform answers for the user', () => {
+        const source = load(
+            standInOrgModules(new Map()),
+            '@salesforce/customPermission/Resident_Manage_Trust_Settings'
+        );
+        expect(source).toContain('hasCustomPermission("Resident_Manage_Trust_Settings")');
+        expect(source).toMatch(/standInOrgModules[\\/]session\.ts/);
+    });
+});
+
 describe('@salesforce/resourceUrl', () => {
     test('is the URL the workbench serves the static resource at', () => {
         expect(load(standInOrgModules(new Map()), '@salesforce/resourceUrl/pdfjs')).toBe(

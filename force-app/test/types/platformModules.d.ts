@@ -26,3 +26,9 @@ declare module '@salesforce/i18n/*' {
     const value: string;
     export default value;
 }
+
+// `true` when the running user holds the custom permission; `undefined` when not.
+declare module '@salesforce/customPermission/*' {
+    const hasPermission: boolean | undefined;
+    export default hasPermission;
+}

@@ -33,6 +33,7 @@ import {
 import { AuraHandledError, optionalId, type ApexContext, type ApexDouble } from './apex/support';
 import { createTask, getTask, listTasks, saveTask } from './apex/tasks';
 import { getTrustSettings, saveTrustSettings } from './apex/trustSettings';
+import { TRUST_CENTER_DOUBLES } from './apex/trustCenter';
 import { ORG_ID } from './seedData';
 
 // Test doubles of the package's @AuraEnabled Apex, called by the workbench as
@@ -140,6 +141,8 @@ export function defaultApexDoubles(): Map<string, ApexDouble> {
         ['ReportScheduleController.listRuns', listRuns],
         ['ReportScheduleController.previewRows', previewRows],
         ['ReportScheduleController.listReports', listScheduleReports],
-        ['ReportScheduleController.findUsers', findUsers]
+        ['ReportScheduleController.findUsers', findUsers],
+        // Trust center (issue 7).
+        ...TRUST_CENTER_DOUBLES
     ]);
 }

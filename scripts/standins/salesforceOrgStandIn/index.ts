@@ -521,6 +521,9 @@ export async function startSalesforceOrgStandIn(
         throw new OrgError(404, 'NOT_FOUND', 'The requested resource does not exist');
     }
 
+    /** The org key as stored now: rotation and disconnect change it (issue 7). */
+    let orgKey = options.orgKey;
+
     async function handleApexDouble(
         req: IncomingMessage,
         res: ServerResponse,
@@ -543,7 +546,10 @@ export async function startSalesforceOrgStandIn(
                 store,
                 settings: {
                     relayUrl: options.relayUrl ?? '',
-                    orgKey: options.orgKey,
+                    orgKey,
+                    setOrgKey: (key) => {
+                        orgKey = key;
+                    },
                     apiRequests: { used: apiRequestsUsed, limit: apiRequestLimit }
                 }
             });
@@ -581,6 +587,7 @@ export async function startSalesforceOrgStandIn(
         cursors = new Map();
         faults = [];
         apiRequestsUsed = 0;
+        orgKey = options.orgKey;
     }
 
     function takeFault(method: string, path: string): Fault | undefined {
@@ -669,7 +676,13 @@ export async function startSalesforceOrgStandIn(
                 );
                 return;
             }
-            sendJson(res, 200, issueToken(user), cors);
+            // The workbench's `@salesforce/customPermission/*` answers from this list (issue 7).
+            sendJson(
+                res,
+                200,
+                { ...issueToken(user), customPermissions: [...user.profile.customPermissions] },
+                cors
+            );
             return;
         }
         const apex = /^\/__standin\/apex\/(\w+)\/(\w+)$/.exec(path);
@@ -713,6 +726,21 @@ export async function startSalesforceOrgStandIn(
                 cors
             );
         }
+        // ---- issue 7 (trust center): TEST DOUBLE ONLY, ages rows so the retention job has work ----
+        if (method === 'POST' && path === '/__standin/age') {
+            const body = await jsonBody(req);
+            const days = Number(body.days);
+            const ids = Array.isArray(body.ids) ? body.ids.map(String) : [];
+            if (!Number.isInteger(days) || days < 1 || days > 36_500 || ids.length === 0) {
+                throw new OrgError(
+                    400,
+                    'INVALID_INPUT',
+                    'age needs ids and a whole number of days'
+                );
+            }
+            return sendJson(res, 200, { aged: store.ageRecords(ids, days) }, cors);
+        }
+        // ---- end of issue 7 ----
         const fileBytes = /^\/__standin\/files\/(\w+)$/.exec(path);
         if (method === 'GET' && fileBytes) {
             const bytes = store.fileBytes.get(fileBytes[1] ?? '');

@@ -4,6 +4,7 @@ import {
     type EgressPolicy
 } from '../../../force-app/main/default/lwc/egressPolicy/egressPolicy';
 import { parseSosl, searchScore, SoslSyntaxError, wordsOf } from './sosl';
+import { newTrustCenterState, type TrustCenterState } from './trustCenterState';
 import {
     isSearchable,
     fieldByRelationship,
@@ -63,6 +64,12 @@ type Profile = {
     hiddenFields: Set<string>;
     /** `Object.Field` names this profile can read but not edit. */
     readOnlyFields: Set<string>;
+    /**
+     * Trust center (issue 7): package objects whose rows this profile's user may hard-delete for
+     * retention and purge, whoever owns them (Delete and Modify All as Resident Admin grants them
+     * for that job), while ordinary edits keep the rules above (admins never rewrite a log entry).
+     */
+    trustCenterDeletes?: Set<string>;
     /** The package's permission set the profile's user holds, and its custom permissions. */
     permissionSet: 'Resident_Admin' | 'Resident_User';
     customPermissions: Set<string>;
@@ -131,6 +138,7 @@ const PROFILES: Record<string, Profile> = {
         // Ada is also the stand-in's scheduler integration user (Resident Scheduler), which writes
         // a schedule's last run; in a real org the admin's own user would have these read-only.
         readOnlyFields: new Set(),
+        trustCenterDeletes: new Set(Object.keys(RESIDENT_ADMIN_OBJECTS)),
         permissionSet: 'Resident_Admin',
         customPermissions: new Set([
             'Resident_Manage_Relay_Connection',
@@ -207,6 +215,8 @@ export class OrgStore {
     trust: TrustState = { policy: structuredClone(DEFAULT_POLICY), autoApprove: {} };
     /** Deployments of trust settings so far (each save answers a new deployment id). */
     trustDeployments = 0;
+    /** Trust center (issue 7): retention windows, the retention job and its runs. */
+    trustCenter: TrustCenterState = newTrustCenterState();
     private shares: Share[] = [];
     readonly emails: SentEmail[] = [];
     private counters = new Map<string, number>();
@@ -223,6 +233,7 @@ export class OrgStore {
         this.counters = new Map();
         this.trust = { policy: structuredClone(DEFAULT_POLICY), autoApprove: {} };
         this.trustDeployments = 0;
+        this.trustCenter = newTrustCenterState();
     }
 
     // ---- users and security ----
@@ -840,6 +851,55 @@ export class OrgStore {
             );
         }
         this.removeWithChildren(record.fields.Id);
+    }
+
+    /**
+     * Trust center (issue 7): the hard delete of retention and purge, as the admin in user mode:
+     * the row must be visible to them and their permission set must let them delete it (their own,
+     * Modify All, or the trust center's delete grant). Master-detail children go with it, as in an
+     * org; there is no recycle bin here, so the row is gone at once, as after emptying it.
+     */
+    trustCenterDelete(user: OrgUser, id: string): void {
+        const record = this.visibleRecord(user, id);
+        const perms = this.objectPermissions(user, record.type);
+        const owns = record.fields.OwnerId === user.id;
+        const granted = user.profile.trustCenterDeletes?.has(record.type) === true;
+        if (!granted && !(perms.delete && (owns || this.modifyAll(user, record.type)))) {
+            throw new OrgError(
+                403,
+                'INSUFFICIENT_ACCESS_OR_READONLY',
+                'insufficient access rights on object id'
+            );
+        }
+        this.removeWithChildren(record.fields.Id);
+    }
+
+    /**
+     * TEST DOUBLE ONLY (issue 7): moves rows back in time by `days` (CreatedDate, LastModifiedDate,
+     * SystemModstamp and Occurred_At__c where present), so a test can prove the retention job
+     * deletes what is past its window without waiting for it. No Salesforce API can do this.
+     */
+    ageRecords(ids: readonly string[], days: number): number {
+        const shift = days * 86_400_000;
+        let aged = 0;
+        for (const id of ids) {
+            const record = this.records.get(id);
+            if (!record) continue;
+            for (const field of [
+                'CreatedDate',
+                'LastModifiedDate',
+                'SystemModstamp',
+                'Occurred_At__c'
+            ]) {
+                const value = record.fields[field];
+                if (typeof value !== 'string') continue;
+                const at = Date.parse(value.replace(/\+0000$/, 'Z'));
+                if (Number.isNaN(at)) continue;
+                record.fields[field] = new Date(at - shift).toISOString().replace('Z', '+0000');
+            }
+            aged += 1;
+        }
+        return aged;
     }
 
     private removeWithChildren(id: string): void {

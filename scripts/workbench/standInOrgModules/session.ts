@@ -12,6 +12,8 @@ export interface WorkbenchSession {
     userId: string;
     displayName: string;
     accessToken: string;
+    /** The custom permissions the user holds (issue 7: `@salesforce/customPermission/*`). */
+    customPermissions?: string[];
 }
 
 /** What LDS and Apex calls reject with on the platform: the HTTP status and Salesforce's body. */
@@ -47,6 +49,11 @@ function isWorkbenchSession(value: unknown): value is WorkbenchSession {
         typeof v.userId === 'string' &&
         typeof v.accessToken === 'string'
     );
+}
+
+/** `@salesforce/customPermission/<name>`: true when the user holds it, undefined when not. */
+export function hasCustomPermission(name: string): true | undefined {
+    return currentSession().customPermissions?.includes(name) ? true : undefined;
 }
 
 /** Calls the stand-in org (same origin: the workbench server proxies it) as the workbench user. */

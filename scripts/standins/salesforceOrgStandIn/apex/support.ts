@@ -11,6 +11,8 @@ export type ApexContext = {
     settings: {
         relayUrl: string;
         orgKey?: string;
+        /** Trust center (issue 7): replaces or removes the stored org key (rotation, disconnect). */
+        setOrgKey?: (orgKey: string | undefined) => void;
         apiRequests?: { used: number; limit: number };
     };
 };

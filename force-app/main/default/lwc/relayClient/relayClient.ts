@@ -5,6 +5,8 @@
 import { REQUEST_ID_HEADER, RELAY_PATHS, isRelayErrorBody, isRelayHealth } from 'c/relayContract';
 import type { RelayErrorType, RelayHealth } from 'c/relayContract';
 import { DOCUMENT_LIMITS, PDF_WARNINGS_HEADER, parsePdfWarnings } from 'c/documentModel';
+import { RELAY_CONNECTION_PATH } from 'c/trustCenterContract';
+import type { RelayConnectionCheck } from 'c/trustCenterContract';
 import type {
     Block,
     DocumentDescription,
@@ -567,4 +569,64 @@ export async function renderPdf(
         pdf: new Blob([bytes], { type: 'application/pdf' }),
         warnings: parsePdfWarnings(response.headers?.get?.(PDF_WARNINGS_HEADER) ?? null)
     };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The trust center's connection check: GET /v1/connection with a session token
+// ---------------------------------------------------------------------------------------------
+
+function isRelayConnectionCheck(value: unknown): value is RelayConnectionCheck {
+    const v = value as Partial<RelayConnectionCheck> | null;
+    return (
+        typeof v === 'object' &&
+        v !== null &&
+        typeof v.orgId === 'string' &&
+        typeof v.keyId === 'string' &&
+        typeof v.tokenExpiresAt === 'string'
+    );
+}
+
+/**
+ * Asks the relay whether it accepts this org's key as it is now, with a session token Apex just
+ * minted. Resolves with what the relay verified; rejects with a RelayRequestError (`http` 401 when
+ * the key id is revoked or the key is wrong, `network` when the relay cannot be reached).
+ */
+export async function checkRelayConnection(
+    session: RelaySession,
+    fetchImpl: FetchLike = (input, init) => fetch(input, init),
+    timeoutMs: number = HEALTH_TIMEOUT_MS
+): Promise<RelayConnectionCheck> {
+    const base = normaliseRelayUrl(session.relayUrl);
+    if (!base) {
+        throw new RelayRequestError('network', 'The relay address is not a usable https URL.');
+    }
+    const controller = new AbortController();
+    // A hung connection must end in a message the admin can act on, not an endless spinner.
+    // eslint-disable-next-line @lwc/lwc/no-async-operation
+    const timer = setTimeout(() => controller.abort(), timeoutMs);
+    let response: Response;
+    try {
+        response = await fetchImpl(base + RELAY_CONNECTION_PATH, {
+            method: 'GET',
+            headers: { accept: 'application/json', authorization: `Bearer ${session.token}` },
+            // The session token is the only credential; the relay must never see Salesforce cookies.
+            credentials: 'omit',
+            signal: controller.signal
+        });
+    } catch (error) {
+        const message = controller.signal.aborted
+            ? `no answer in ${timeoutMs} ms`
+            : (error as Error)?.message || 'network error';
+        throw new RelayRequestError('network', message);
+    } finally {
+        clearTimeout(timer);
+    }
+    if (!response.ok) {
+        throw await httpFailure(response);
+    }
+    const body: unknown = await response.json().catch(() => undefined);
+    if (!isRelayConnectionCheck(body)) {
+        throw new RelayRequestError('bad_response', 'not a Resident relay connection answer');
+    }
+    return body;
 }

@@ -203,6 +203,11 @@ export interface KnowledgeOriginal {
  */
 export const EXPORT_MAX_ORIGINAL_BYTES = 2 * 1024 * 1024;
 
+/**
+ * `DataExportController.getOrgId()` → the org's 18-character id (UserInfo.getOrganizationId()),
+ * for the export file's `orgId`: no platform module gives a component the org id.
+ */
+
 /** The export file's format version; `docs/EXPORT_SCHEMA.json` describes this shape. */
 export const EXPORT_FORMAT = 'resident-export/1';
 

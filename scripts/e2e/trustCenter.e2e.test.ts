@@ -1,0 +1,244 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import {
+    PACKAGE_DATA_OBJECTS,
+    type ExportFile
+} from '../../force-app/main/default/lwc/trustCenterContract/trustCenterContract';
+import { startWorkbenchStack, type WorkbenchStack } from '../start';
+import {
+    ADA_ADMIN_ID,
+    REFUND_POLICY_DOCUMENT_ID,
+    SAM_SELLER_ID
+} from '../standins/salesforceOrgStandIn/seedData';
+import { STANDIN_ORG_NAME } from '../standins/salesforceOrgStandIn/trustCenterState';
+import { launchChromium, requireChromium, type ChromiumSession } from './chromium';
+import { loadLabels, records, type Label } from './coworkerHarness';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+// Not committed (.tmp is ignored): for a person to look at after a run.
+const SCREENSHOT = path.join(repoRoot, '.tmp', 'trust-center.png');
+
+let stack: WorkbenchStack;
+let browser: ChromiumSession;
+let label: Label;
+
+function storedIds(type: string): string[] {
+    return records(stack, type)
+        .map((r) => String(r.Id))
+        .sort();
+}
+
+async function openTrustCenter(user: 'ada' | 'sam' = 'ada'): Promise<Page> {
+    const page = await browser.context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    const url = new URL(stack.urls.appPages['trust-center']);
+    if (user === 'sam') url.searchParams.set('user', 'sam');
+    await page.goto(url.toString(), { waitUntil: 'networkidle' });
+    await page.locator('c-trust-center').waitFor();
+    expect(errors).toEqual([]);
+    return page;
+}
+
+/** TEST DOUBLE ONLY: moves rows back in time in the stand-in org, as no real API can. */
+async function ageRows(ids: string[], days: number): Promise<void> {
+    const response = await fetch(`${stack.urls.orgStandIn}/__standin/age`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ ids, days })
+    });
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { aged: number }).aged).toBe(ids.length);
+}
+
+describe('trust center in the workbench', () => {
+    beforeAll(async () => {
+        requireChromium();
+        label = await loadLabels();
+        // Built once for the whole run by buildOnce.ts (the e2e config's globalSetup).
+        stack = await startWorkbenchStack({ build: false });
+        browser = await launchChromium();
+    });
+
+    afterAll(async () => {
+        await browser?.close();
+        await stack?.stop();
+    });
+
+    test('Sam, without the admin permissions, sees who the page is for and no controls', async () => {
+        const page = await openTrustCenter('sam');
+        const center = page.locator('c-trust-center');
+        await center.locator('[data-id="not-permitted"]').waitFor();
+        expect(await center.locator('[data-id="retention"]').count()).toBe(0);
+        expect(await center.locator('[data-id="purge"]').count()).toBe(0);
+        expect(await center.locator('[data-subprocessor]').count()).toBe(2);
+        await page.close();
+    });
+
+    test('a 1-day task window: the job deletes the aged tasks, keeps the fresh one, and logs the counts', async () => {
+        const sam = stack.org.store.user(SAM_SELLER_ID)!;
+        const fresh = stack.org.store.create(sam, 'Resident_Task__c', { Name: 'Fresh task' });
+        const aged = stack.org.store.create(sam, 'Resident_Task__c', { Name: 'Two days old' });
+        await ageRows([aged], 2);
+        const tasksBefore = storedIds('Resident_Task__c');
+        expect(tasksBefore).toContain(aged);
+
+        const page = await openTrustCenter();
+        const center = page.locator('c-trust-center');
+        // The relay is up and the stand-in org's key is the workbench's.
+        await expect
+            .poll(() => center.locator('[data-id="relay-key"]').textContent())
+            .toContain(label('Resident_TrustCenter_KeyConfigured', 'workbench'));
+        await expect
+            .poll(() => center.locator('[data-id="relay-health"]').textContent())
+            .toContain(label('Resident_TrustCenter_RelayReachable', stack.urls.relay));
+
+        const tasks = center.locator('lightning-input[data-kind="tasks"] input');
+        await tasks.waitFor();
+        await tasks.fill('1');
+        await center
+            .getByRole('button', { name: label('Resident_TrustCenter_RetentionSave') })
+            .click();
+        await expect
+            .poll(() => center.locator('[data-id="retention-notice"]').textContent())
+            .toContain(label('Resident_TrustCenter_RetentionSaved'));
+        expect(stack.org.store.trustCenter.retention.tasks).toBe(1);
+
+        await center.getByRole('button', { name: label('Resident_TrustCenter_RunNow') }).click();
+        const counts = center.locator('[data-id="job-run-counts"] li');
+        await counts.first().waitFor({ timeout: 30_000 });
+        const deleted = tasksBefore.length - 1;
+        expect(await counts.allTextContents()).toEqual([`Resident Tasks: ${deleted}`]);
+        expect(await center.locator('[data-id="job-run-status"]').textContent()).toContain(
+            label('Resident_TrustCenter_JobLastRun', 'Completed')
+        );
+
+        expect(storedIds('Resident_Task__c')).toEqual([fresh]);
+        const logged = records(stack, 'Resident_Activity__c').filter(
+            (r) => r.Kind__c === 'Retention run'
+        );
+        expect(logged).toHaveLength(1);
+        expect(JSON.parse(String(logged[0]?.Result__c))).toEqual({ Resident_Task__c: deleted });
+        expect(logged[0]?.User__c).toBe(ADA_ADMIN_ID);
+        await page.close();
+    });
+
+    test('export downloads one JSON file with every row of every package object and the knowledge original', async () => {
+        const ada = stack.org.store.user(ADA_ADMIN_ID)!;
+        stack.org.store.uploadFile(ada, {
+            Title: 'Refund policy',
+            PathOnClient: 'refund-policy.md',
+            VersionData: Buffer.from('# Refunds\nWithin 30 days.').toString('base64'),
+            FirstPublishLocationId: REFUND_POLICY_DOCUMENT_ID
+        });
+        const expected = Object.fromEntries(
+            PACKAGE_DATA_OBJECTS.map((name) => [name, storedIds(name)])
+        );
+
+        const page = await openTrustCenter();
+        const center = page.locator('c-trust-center');
+        const start = center.getByRole('button', { name: label('Resident_TrustCenter_Export') });
+        await expect.poll(() => start.isEnabled(), { timeout: 20_000 }).toBe(true);
+        const [download] = await Promise.all([page.waitForEvent('download'), start.click()]);
+        expect(download.suggestedFilename()).toMatch(/^resident-export-\d{4}-\d{2}-\d{2}\.json$/);
+        const file = JSON.parse(await readFile(await download.path(), 'utf8')) as ExportFile;
+
+        expect(file.format).toBe('resident-export/1');
+        expect(file.exportedByUserId).toBe(ADA_ADMIN_ID);
+        expect(file.retention.tasks).toBe(1);
+        expect(Object.keys(file.objects)).toEqual([...PACKAGE_DATA_OBJECTS].reverse());
+        for (const name of PACKAGE_DATA_OBJECTS) {
+            expect(file.objects[name].map((r) => String(r.Id)).sort(), name).toEqual(
+                expected[name]
+            );
+        }
+        // A row's fields come as the org stores them (lookups as ids).
+        const chunk = file.objects.Resident_Knowledge_Chunk__c[0];
+        expect(String(chunk?.Document__c)).toMatch(/^a03/);
+        const original = file.knowledgeOriginals.find(
+            (o) => o.documentId === REFUND_POLICY_DOCUMENT_ID
+        );
+        expect(Buffer.from(original?.base64 ?? '', 'base64').toString()).toBe(
+            '# Refunds\nWithin 30 days.'
+        );
+        await expect
+            .poll(() => center.locator('[data-id="export-notice"]').textContent())
+            .toContain(
+                label(
+                    'Resident_TrustCenter_ExportDone',
+                    Object.values(expected).reduce((n, list) => n + list.length, 0)
+                )
+            );
+        expect(
+            records(stack, 'Resident_Activity__c').filter((r) => r.Kind__c === 'Data export')
+        ).toHaveLength(1);
+        await page.close();
+    });
+
+    test("purge needs the org's name, then leaves nothing but its own log entry", async () => {
+        const page = await openTrustCenter();
+        const center = page.locator('c-trust-center');
+        const purge = center.getByRole('button', { name: label('Resident_TrustCenter_Purge') });
+        const name = center.locator('lightning-input[data-id="purge-org-name"] input');
+        await name.waitFor();
+        await name.fill(STANDIN_ORG_NAME.toUpperCase());
+        expect(await purge.isDisabled()).toBe(true);
+        await name.fill(STANDIN_ORG_NAME);
+        await expect.poll(() => purge.isEnabled()).toBe(true);
+        await purge.click();
+        await center
+            .getByRole('button', { name: label('Resident_TrustCenter_PurgeConfirmButton') })
+            .click();
+        await expect
+            .poll(() => center.locator('[data-id="purge-notice"]').textContent(), {
+                timeout: 30_000
+            })
+            .toMatch(/^\s*Purge complete/);
+
+        for (const name of PACKAGE_DATA_OBJECTS) {
+            const left = records(stack, name);
+            if (name === 'Resident_Activity__c') {
+                expect(left.map((r) => r.Kind__c)).toEqual(['Data purge']);
+            } else {
+                expect(left, name).toEqual([]);
+            }
+        }
+        // The rest of the org is untouched, and the package still works: the page reloads.
+        expect(records(stack, 'Account').length).toBeGreaterThan(0);
+        await page.waitForTimeout(300);
+        await page.screenshot({ path: SCREENSHOT, fullPage: true });
+        await page.close();
+        const again = await openTrustCenter();
+        await again.locator('c-trust-center [data-id="export-objects"]').waitFor();
+        await again.close();
+    });
+
+    test('disconnect, after confirming, removes the org key: no session can be minted', async () => {
+        const page = await openTrustCenter();
+        const center = page.locator('c-trust-center');
+        await center
+            .getByRole('button', { name: label('Resident_TrustCenter_Disconnect') })
+            .click();
+        await center.locator('[data-id="disconnect-confirm"]').waitFor();
+        await center
+            .locator('[data-id="disconnect-confirm-button"]')
+            .getByRole('button', { name: label('Resident_TrustCenter_Disconnect') })
+            .click();
+        await expect
+            .poll(() => center.locator('[data-id="relay-notice"]').textContent())
+            .toContain(label('Resident_TrustCenter_Disconnected'));
+        await expect
+            .poll(() => center.locator('[data-id="relay-key"]').textContent())
+            .toContain(label('Resident_TrustCenter_KeyMissing'));
+        const logged = records(stack, 'Resident_Activity__c').filter(
+            (r) => r.Kind__c === 'Relay connection'
+        );
+        expect(logged.map((r) => r.Result_Summary__c)).toEqual([
+            'Relay disconnected: org key workbench removed'
+        ]);
+        await page.close();
+    });
+});
