@@ -1,3 +1,4 @@
+import { TRUST_ACTIVITY_KINDS } from '../../../force-app/main/default/lwc/trustCenterContract/trustCenterContract';
 import type { FieldValue } from './seedData';
 
 // The stand-in org's object model: which objects and fields exist, with the describe facts the
@@ -364,7 +365,8 @@ export const PACKAGE_OBJECTS: ObjectDef[] = [
                     'Model call',
                     'Document generated',
                     'Report run',
-                    'Undo'
+                    'Undo',
+                    ...TRUST_ACTIVITY_KINDS
                 ]
             }),
             editable('Outcome__c', 'Outcome', 'Picklist', {

@@ -5,6 +5,7 @@ import {
     type ActivityKind,
     type ActivityOutcome
 } from '../../../../force-app/main/default/lwc/coworkerContract/coworkerContract';
+import { TRUST_ACTIVITY_KINDS } from '../../../../force-app/main/default/lwc/trustCenterContract/trustCenterContract';
 import type { FieldValue, StoredRecord } from '../seedData';
 import {
     abbreviate,
@@ -32,6 +33,14 @@ export const ACTIVITY_KINDS: readonly ActivityKind[] = [
     'Document generated',
     'Report run',
     'Undo'
+];
+/**
+ * Kinds only the trust center's own Apex writes (retention runs, exports, purges, relay key
+ * changes): a filter may name them, `logActivity` refuses them, so a user cannot forge a purge entry.
+ */
+export const LISTABLE_ACTIVITY_KINDS: readonly string[] = [
+    ...ACTIVITY_KINDS,
+    ...TRUST_ACTIVITY_KINDS
 ];
 export const ACTIVITY_OUTCOMES: readonly ActivityOutcome[] = [
     'Succeeded',
@@ -235,9 +244,11 @@ export function listActivity(params: ApexParams, context: ApexContext): Activity
     if (kinds !== undefined && kinds !== null) {
         if (
             !Array.isArray(kinds) ||
-            !kinds.every((k) => ACTIVITY_KINDS.includes(k as ActivityKind))
+            !kinds.every((k) => LISTABLE_ACTIVITY_KINDS.includes(String(k)))
         ) {
-            throw new AuraHandledError(`The kinds must be among: ${ACTIVITY_KINDS.join(', ')}.`);
+            throw new AuraHandledError(
+                `The kinds must be among: ${LISTABLE_ACTIVITY_KINDS.join(', ')}.`
+            );
         }
         if (kinds.length > 0)
             where.push(`Kind__c IN (${kinds.map((k) => soqlLiteral(String(k))).join(', ')})`);
