@@ -36,9 +36,8 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Miniflare, type MiniflareOptions } from 'miniflare';
+import { fetch as upgradingFetch, Miniflare, type MiniflareOptions } from 'miniflare';
 import { unstable_getMiniflareWorkerOptions } from 'wrangler';
-import WebSocket from 'ws';
 import {
     composeReportQuery,
     RUN_OBJECT,
@@ -340,7 +339,7 @@ function rssKb(pid: number): number {
 
 /** Polls the isolate's V8 heap through the inspector protocol (used bytes, highest seen). */
 class HeapWatcher {
-    private socket?: WebSocket;
+    private socket?: { send(message: string): void; close(): void };
     private next = 1;
     private timer?: ReturnType<typeof setInterval>;
     private pending = false;
@@ -355,13 +354,16 @@ class HeapWatcher {
             targets.find((t) => /resident-relay-bench|baseline/.test(t.title ?? '')) ??
             targets.at(-1);
         if (!target) throw new Error('no inspector target');
-        const socket = new WebSocket(target.webSocketDebuggerUrl);
-        await new Promise<void>((resolve, reject) => {
-            socket.once('open', () => resolve());
-            socket.once('error', reject);
-        });
-        socket.on('message', (data: WebSocket.RawData) => {
-            const message = JSON.parse(data.toString()) as {
+        // Miniflare's fetch opens client WebSockets (Node 20 has no WebSocket of its own).
+        const upgraded = await upgradingFetch(
+            target.webSocketDebuggerUrl.replace(/^ws:/, 'http:'),
+            { headers: { upgrade: 'websocket' } }
+        );
+        const socket = upgraded.webSocket;
+        if (!socket) throw new Error('the inspector did not accept a WebSocket');
+        socket.accept();
+        socket.addEventListener('message', (event: { data: unknown }) => {
+            const message = JSON.parse(String(event.data)) as {
                 result?: { usedSize?: number };
             };
             if (typeof message.result?.usedSize === 'number') {
@@ -373,7 +375,12 @@ class HeapWatcher {
         this.socket = socket;
     }
 
-    start(): void {
+    /** Collects garbage first, so a run's peak is not the garbage earlier runs left behind. */
+    async start(): Promise<void> {
+        this.socket?.send(
+            JSON.stringify({ id: this.next++, method: 'HeapProfiler.collectGarbage' })
+        );
+        await sleep(200);
         this.peakBytes = 0;
         this.samples = 0;
         this.pending = false;
@@ -439,12 +446,12 @@ async function measure(
     action: () => Promise<void>
 ): Promise<Omit<RunMeasurement, 'rows' | 'status' | 'error' | 'renderDetail'>> {
     const { pid, heap } = runtime;
+    await heap.start();
     const rssBefore = rssKb(pid);
     let rssPeak = rssBefore;
     const sampler = setInterval(() => {
         rssPeak = Math.max(rssPeak, rssKb(pid));
     }, 2);
-    heap.start();
     const cpuBefore = cpuSnapshot(pid);
     const started = performance.now();
     await action();
@@ -540,7 +547,12 @@ async function runSchedulerScenario(
             // The scheduler leaves a schedule saved in the last 2 s for the next tick.
             await sleep(2100);
             const measured = await measure(runtime, async () => {
-                await worker.scheduled({ cron: CRON, scheduledTime: new Date() });
+                // Miniflare's Fetcher has workerd's scheduled(); the Node-side types here do not.
+                await (
+                    worker as unknown as {
+                        scheduled(options: { cron: string; scheduledTime: Date }): Promise<unknown>;
+                    }
+                ).scheduled({ cron: CRON, scheduledTime: new Date() });
             });
             const run = await runOf(standIn, scheduleId);
             const steps = JSON.parse(run?.Steps__c ?? '[]') as RunStep[];
@@ -709,7 +721,7 @@ async function main(): Promise<void> {
         const thread = median(scenario.runs.map((r) => r.busiestThreadMs));
         const baseWall = baseline ? median(baseline.runs.map((r) => r.wallMs)) : Number.NaN;
         const first = scenario.runs[0]!;
-        const heapPeak = Math.max(...scenario.runs.map((r) => r.heapPeakMb));
+        const heapPeak = median(scenario.runs.map((r) => r.heapPeakMb));
         const statuses = [...new Set(scenario.runs.map((r) => r.status))].join('/');
         console.log(
             [
@@ -717,7 +729,7 @@ async function main(): Promise<void> {
                 scenario.name.padEnd(31),
                 statuses.padEnd(10),
                 wall.toFixed(0).padStart(8),
-                ((first.rows / wall) * 1000).toFixed(0).padStart(8),
+                (first.rows > 0 ? ((first.rows / wall) * 1000).toFixed(0) : '-').padStart(8),
                 `${(wall / baseWall).toFixed(1)}×`.padStart(6),
                 cpu.toFixed(0).padStart(8),
                 thread.toFixed(0).padStart(10),
@@ -728,15 +740,15 @@ async function main(): Promise<void> {
                 `  ${first.renderDetail} (${first.heapSamples} heap readings)`
             ].join(' ')
         );
-        for (const run of scenario.runs) {
-            if (run.error) console.log(`        error: ${run.error}`);
+        for (const error of new Set(scenario.runs.map((r) => r.error).filter(Boolean))) {
+            console.log(`        error: ${error}`);
         }
     }
     console.log(
         '\nCPU ms: workerd process CPU over the tick minus its idle rate. thread ms: the busiest thread (the isolate).'
     );
     console.log(
-        'RSS+ MB: workerd resident memory above its size before the first tick. heap MB: highest V8 used heap seen (inspector).'
+        'RSS+ MB: workerd resident memory above its size before the first tick. heap MB: highest V8 used heap seen during a tick after a GC (inspector; garbage included, and polls wait while the isolate computes).'
     );
     console.log(
         `needs MB: the smallest V8 old space in which Node completes the same run with the same bundle. Limits: ${CRON_CPU_LIMIT_MS / 1000} s CPU per cron tick, ${ISOLATE_MEMORY_LIMIT_MB} MB per isolate.`
