@@ -70,7 +70,7 @@ const MAX_SCHEDULES_PER_TICK = 200;
 /**
  * A cron invocation whose interval is under an hour may use 30 s of CPU, shared by every report
  * the tick runs. Workers cannot read their own CPU time, so each run is charged an estimate from
- * its rows (scripts/benchScheduler.ts measured, on a loaded 2-core machine, ~0.18 ms a PDF row,
+ * its rows (scripts/benchScheduler.ts measured, on a loaded 2-core machine, ~0.15 ms a PDF row,
  * ~0.01 ms a CSV row and ~0.1 s a run; the rates below are rounded up), and once the estimates
  * reach this budget the remaining due schedules wait, unclaimed, for the next tick.
  */

@@ -116,7 +116,7 @@ export const SCHEDULE_LIMITS = Object.freeze({
     /** Rows a run reports at most (the relay pages with queryMore up to this). */
     maxReportRows: 50_000,
     /**
-     * Rows a PDF report holds at most (about 270 landscape pages). Rendering costs the relay ~0.2 ms
+     * Rows a PDF report holds at most (about 360 landscape pages). Rendering costs the relay ~0.2 ms
      * of CPU a row and all of a tick's reports share the cron trigger's 30 s of CPU and the
      * isolate's 128 MB (scripts/benchScheduler.ts); larger reports are delivered as CSV.
      */
