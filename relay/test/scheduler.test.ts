@@ -8,6 +8,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import worker from '../src/index';
 import {
     nextRunAt,
+    pdfTooManyRowsMessage,
     RUN_OBJECT,
     SCHEDULE_OBJECT,
     scheduleToFields,
@@ -433,6 +434,82 @@ describe('scheduled reports: volume and formulas', () => {
         expect(lines).toHaveLength(10_001);
         expect(new Set(lines.slice(1)).size).toBe(10_000);
     }, 60_000);
+
+    it('renders a PDF of 10,000 rows and refuses one of more, before rendering, with what to do instead', async () => {
+        await standIn('/__standin/seed', {
+            type: 'Account',
+            count: 10_001,
+            ownerUsername: SAM,
+            fields: { Name: 'Bulk {n}', Industry: 'Energy' }
+        });
+        const bulk = {
+            object: 'Account',
+            fields: ['Name', 'Industry'],
+            filters: [{ field: 'Name', operator: 'startsWith' as const, value: 'Bulk ' }]
+        };
+        const tooBig = await createSchedule({ name: 'All bulk', format: 'PDF', query: bulk });
+        const atLimit = await createSchedule({
+            name: 'First 10,000',
+            format: 'PDF',
+            query: { ...bulk, limit: 10_000 }
+        });
+        const outcomes = await runSchedulerTick(env, FAST);
+        expect(new Map(outcomes.map((o) => [o.scheduleId, o.outcome]))).toEqual(
+            new Map([
+                [tooBig, 'failed'],
+                [atLimit, 'succeeded']
+            ])
+        );
+
+        const [refused] = await runsOf(tooBig);
+        expect(refused!.Error__c).toBe(pdfTooManyRowsMessage());
+        expect(refused!.Error__c).toMatch(/more than 10,000 rows.*Choose CSV/);
+        const steps = JSON.parse(refused!.Steps__c) as RunStep[];
+        expect(steps.map((s) => `${s.step}:${s.outcome}`)).toEqual([
+            'claim:ok',
+            'sign_in:ok',
+            'read:failed'
+        ]);
+        const [rendered] = await runsOf(atLimit);
+        expect(rendered).toMatchObject({ Status__c: 'Succeeded', Rows__c: 10_000 });
+
+        const { filesUploaded, emailsSent } = await state();
+        // One File, the 10,000-row PDF; the owner of the refused one is told why.
+        expect(filesUploaded).toHaveLength(1);
+        expect(filesUploaded[0]).toMatchObject({ linkedEntityId: atLimit });
+        expect(filesUploaded[0]!.pathOnClient).toMatch(/\.pdf$/);
+        expect(emailsSent).toContainEqual(
+            expect.objectContaining({
+                subject: 'Scheduled report failed: All bulk',
+                body: expect.stringContaining(pdfTooManyRowsMessage())
+            })
+        );
+    }, 120_000);
+
+    it("leaves due schedules for the next tick once the tick's CPU estimate is spent", async () => {
+        const first = await createSchedule(
+            { name: 'First' },
+            SAM_ID,
+            new Date(Date.now() - 120_000)
+        );
+        const second = await createSchedule(
+            { name: 'Second' },
+            SAM_ID,
+            new Date(Date.now() - 60_000)
+        );
+        const before = (await scheduleRecord(second)).Next_Run_At__c;
+        const outcomes = await runSchedulerTick(env, { ...FAST, cpuBudgetMs: 1 });
+        expect(outcomes.map((o) => [o.scheduleId, o.outcome])).toEqual([
+            [first, 'succeeded'],
+            [second, 'out_of_time']
+        ]);
+        // Not claimed: still due, no run, and the next tick takes it.
+        expect(await runsOf(second)).toEqual([]);
+        expect((await scheduleRecord(second)).Next_Run_At__c).toBe(before);
+        expect(await runSchedulerTick(env, FAST)).toMatchObject([
+            { scheduleId: second, outcome: 'succeeded' }
+        ]);
+    });
 
     it('neutralises cells that would run as spreadsheet formulas', async () => {
         await api(SAM, 'sobjects/Account', {

@@ -1,8 +1,10 @@
 import {
     nextRunAt,
+    pdfTooManyRowsMessage,
     RUN_FIELDS,
     RUN_OBJECT,
     SCHEDULE_FIELDS,
+    SCHEDULE_LIMITS,
     SCHEDULE_OBJECT,
     scheduleFromRecord,
     validateSchedule,
@@ -52,6 +54,8 @@ export interface TickOptions {
     maxAttempts?: number;
     /** How long after its last save a schedule may be claimed (CLAIM_QUIET_MS; tests use 0). */
     claimQuietMs?: number;
+    /** Estimated CPU the tick may spend on reports before it leaves the rest for the next tick. */
+    cpuBudgetMs?: number;
 }
 
 /** Fields the due-schedule query reads (the owner's username signs the owner in). */
@@ -65,6 +69,17 @@ const DUE_FIELDS = [
     ...Object.values(SCHEDULE_FIELDS)
 ];
 const MAX_SCHEDULES_PER_TICK = 200;
+/**
+ * A cron invocation whose interval is under an hour may use 30 s of CPU, shared by every report
+ * the tick runs. Workers cannot read their own CPU time, so each run is charged an estimate from
+ * its rows (scripts/benchScheduler.ts measured, on a loaded 2-core machine, ~0.15 ms a PDF row,
+ * ~0.01 ms a CSV row and ~0.1 s a run; the rates below are rounded up), and once the estimates
+ * reach this budget the remaining due schedules wait, unclaimed, for the next tick.
+ */
+const TICK_CPU_BUDGET_MS = 20_000;
+function estimatedRunCpuMs(format: unknown, rows: number): number {
+    return 150 + rows * (format === 'PDF' ? 0.25 : 0.02);
+}
 /**
  * A real org's LastModifiedDate has whole seconds, and so has If-Unmodified-Since: a schedule
  * saved in the same second as a claim could let two ticks both claim it. Claims wait until the
@@ -192,6 +207,8 @@ export class SchedulerTick {
     private readonly retry: RetryPolicy;
     private readonly now: Date;
     private readonly claimQuietMs: number;
+    private readonly cpuBudgetMs: number;
+    private cpuEstimateMs = 0;
 
     constructor(
         private readonly env: Env,
@@ -199,6 +216,7 @@ export class SchedulerTick {
     ) {
         this.now = options.now ?? new Date();
         this.claimQuietMs = options.claimQuietMs ?? CLAIM_QUIET_MS;
+        this.cpuBudgetMs = options.cpuBudgetMs ?? TICK_CPU_BUDGET_MS;
         this.deadline =
             Date.now() + (options.budgetMs ?? Number(env.SCHEDULER_TICK_BUDGET_MS ?? 240_000));
         this.retry = {
@@ -272,11 +290,15 @@ export class SchedulerTick {
             return;
         }
         for (const schedule of due) {
-            if (Date.now() >= this.deadline) {
+            if (Date.now() >= this.deadline || this.cpuEstimateMs >= this.cpuBudgetMs) {
                 this.record({ orgId: org.orgId, scheduleId: schedule.id, outcome: 'out_of_time' });
                 continue;
             }
             await this.runSchedule(org, key, scheduler, schedule);
+            this.cpuEstimateMs += estimatedRunCpuMs(
+                schedule.record[SCHEDULE_FIELDS.format],
+                this.outcomes.at(-1)?.rows ?? 0
+            );
         }
     }
 
@@ -551,10 +573,21 @@ export class SchedulerTick {
         const retrying = session.withRetryListener(onRetry);
         let table: ReportTable;
         let rows = 0;
+        // A PDF holds at most maxPdfRows: read one row more to know, never the whole 50,000.
+        const pdfCap = SCHEDULE_LIMITS.maxPdfRows + 1;
         try {
             if (definition.sourceType === 'Query' && definition.query) {
-                const read = await readQueryRows(retrying, definition.name, definition.query);
+                const query =
+                    definition.format === 'PDF'
+                        ? {
+                              ...definition.query,
+                              limit: Math.min(definition.query.limit ?? pdfCap, pdfCap)
+                          }
+                        : definition.query;
+                const read = await readQueryRows(retrying, definition.name, query);
                 table = read;
+                if (definition.format === 'PDF' && read.rows.length > SCHEDULE_LIMITS.maxPdfRows)
+                    throw new RunFailure(pdfTooManyRowsMessage());
                 steps.add('read', 'ok', `${read.rows.length} rows in ${read.pages} page(s)`);
             } else {
                 const read = await readReportRows(
@@ -563,6 +596,8 @@ export class SchedulerTick {
                     String(definition.reportId)
                 );
                 table = read;
+                if (definition.format === 'PDF' && read.rows.length > SCHEDULE_LIMITS.maxPdfRows)
+                    throw new RunFailure(pdfTooManyRowsMessage());
                 if (read.complete) {
                     steps.add('read', 'ok', `${read.rows.length} rows`);
                 } else {

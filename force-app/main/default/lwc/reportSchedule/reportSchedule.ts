@@ -116,6 +116,12 @@ export interface RunStep {
 export const SCHEDULE_LIMITS = Object.freeze({
     /** Rows a run reports at most (the relay pages with queryMore up to this). */
     maxReportRows: 50_000,
+    /**
+     * Rows a PDF report holds at most (about 360 landscape pages). Rendering costs the relay ~0.2 ms
+     * of CPU a row and all of a tick's reports share the cron trigger's 30 s of CPU and the
+     * isolate's 128 MB (scripts/benchScheduler.ts); larger reports are delivered as CSV.
+     */
+    maxPdfRows: 10_000,
     recipientsPerSchedule: 50,
     /** The shortest gap between two runs of one schedule. */
     minIntervalMinutes: 60,
@@ -702,6 +708,12 @@ function queryProblems(query: QueryDefinition | null | undefined): ScheduleProbl
     return problems;
 }
 
+/** Why a run refuses a PDF report that has more rows than a PDF holds (the run's error). */
+export function pdfTooManyRowsMessage(): string {
+    const max = SCHEDULE_LIMITS.maxPdfRows.toLocaleString('en-US');
+    return `This report has more than ${max} rows, the most a PDF report holds. Choose CSV for a report this large, or narrow it with filters or a row limit of ${max} or less.`;
+}
+
 /** Every problem of a definition (empty when it can be saved and run). */
 export function validateSchedule(
     definition: ReportScheduleDefinition,
@@ -730,6 +742,17 @@ export function validateSchedule(
     }
     if (definition.format !== 'PDF' && definition.format !== 'CSV')
         add('format', 'Choose PDF or CSV.');
+    const rowLimit = definition.sourceType === 'Query' ? definition.query?.limit : undefined;
+    if (
+        definition.format === 'PDF' &&
+        typeof rowLimit === 'number' &&
+        rowLimit > SCHEDULE_LIMITS.maxPdfRows
+    ) {
+        add(
+            'format',
+            `A PDF report holds at most ${SCHEDULE_LIMITS.maxPdfRows.toLocaleString('en-US')} rows: choose CSV, or set the row limit to ${SCHEDULE_LIMITS.maxPdfRows.toLocaleString('en-US')} or less.`
+        );
+    }
     problems.push(...frequencyProblems(definition.frequency));
     if (!isKnownTimeZone(definition.timeZone)) {
         add('timeZone', 'Choose a time zone, such as Europe/Berlin or America/New_York.');

@@ -125,6 +125,7 @@ import opStartsWithLabel from '@salesforce/label/c.Resident_ReportScheduler_OpSt
 import opInLabel from '@salesforce/label/c.Resident_ReportScheduler_OpIn';
 import opIsNullLabel from '@salesforce/label/c.Resident_ReportScheduler_OpIsNull';
 import opIsNotNullLabel from '@salesforce/label/c.Resident_ReportScheduler_OpIsNotNull';
+import formatRowLimitsLabel from '@salesforce/label/c.Resident_ReportScheduler_FormatRowLimits';
 
 /** A schedule in the list (ReportScheduleLibrary.ScheduleSummary). */
 export interface ScheduleSummary {
@@ -970,6 +971,14 @@ export default class ReportScheduler extends NavigationMixin(LightningElement) {
     }
     get formatError(): string | undefined {
         return this.problemsOf('format');
+    }
+    /** How many rows each format holds, beside the choice (the relay refuses a PDF above it). */
+    get formatRowLimits(): string {
+        return formatLabel(
+            formatRowLimitsLabel,
+            SCHEDULE_LIMITS.maxPdfRows.toLocaleString(),
+            SCHEDULE_LIMITS.maxReportRows.toLocaleString()
+        );
     }
     get frequencyError(): string | undefined {
         return this.problemsOf('frequency', 'frequency.time', 'frequency.days');

@@ -276,6 +276,25 @@ describe('validateSchedule', () => {
         ).toEqual(['reportId']);
     });
 
+    it('refuses a PDF whose row limit is more than a PDF holds, pointing at the format', () => {
+        const query = definition().query!;
+        const pdf = (limit: number | null) =>
+            validateSchedule(definition({ format: 'PDF', query: { ...query, limit } }));
+        expect(pdf(SCHEDULE_LIMITS.maxPdfRows)).toEqual([]);
+        expect(pdf(null)).toEqual([]);
+        const problems = pdf(SCHEDULE_LIMITS.maxPdfRows + 1);
+        expect(fieldsOf(problems)).toEqual(['format']);
+        expect(problems[0]!.message).toBe(
+            'A PDF report holds at most 10,000 rows: choose CSV, or set the row limit to 10,000 or less.'
+        );
+        // The same rows as CSV are fine, up to the report limit.
+        expect(
+            validateSchedule(
+                definition({ query: { ...query, limit: SCHEDULE_LIMITS.maxReportRows } })
+            )
+        ).toEqual([]);
+    });
+
     it('checks each frequency kind', () => {
         const check = (frequency: unknown) =>
             validateSchedule(definition({ frequency: frequency as Frequency }));

@@ -398,6 +398,23 @@ describe('c-report-scheduler', () => {
         await expect(element).toBeAccessible();
     });
 
+    it('says how many rows a PDF and a CSV hold, and shows a format problem at the format', async () => {
+        validateMock.mockReturnValue([
+            { field: 'format', message: 'A PDF report holds at most 10,000 rows.' }
+        ]);
+        const element = mount();
+        await flushPromises();
+        await click(element, 'new');
+        expect(q(element, 'format-row-limits')!.textContent!.trim()).toBe(
+            'c.Resident_ReportScheduler_FormatRowLimits'
+        );
+        await click(element, 'save');
+        expect(q(element, 'error-format')!.textContent).toBe(
+            'A PDF report holds at most 10,000 rows.'
+        );
+        expect(apex.saveSchedule).not.toHaveBeenCalled();
+    });
+
     it('shows every problem at its field and sends nothing', async () => {
         validateMock.mockReturnValue([
             { field: 'name', message: 'Give the schedule a name.' },
