@@ -23,7 +23,7 @@ const EVIDENCE = /\[[^\]]+\]\((\.\.\/[^)#\s]+)\)(?:\s*“([^”]+)”)?/g;
 
 function evidenceIn(text: string): Evidence[] {
     return [...text.matchAll(EVIDENCE)].map((match) => ({
-        target: match[1],
+        target: match[1]!,
         caseName: match[2] ?? null
     }));
 }
@@ -35,8 +35,9 @@ function promises(): { claim: string; text: string }[] {
     for (const line of trustPage.split('\n')) {
         const start = /^- \*\*(.+?)\*\*/.exec(line);
         if (start) {
-            current = { claim: start[1], text: line };
-            items.push(current);
+            const item = { claim: start[1]!, text: line };
+            items.push(item);
+            current = item;
         } else if (current && /^\s{2,}\S/.test(line)) {
             current.text += `\n${line}`;
         } else {
