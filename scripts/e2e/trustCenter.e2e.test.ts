@@ -10,6 +10,7 @@ import {
 import { startWorkbenchStack, type WorkbenchStack } from '../start';
 import {
     ADA_ADMIN_ID,
+    ORG_ID,
     REFUND_POLICY_DOCUMENT_ID,
     SAM_SELLER_ID
 } from '../standins/salesforceOrgStandIn/seedData';
@@ -95,6 +96,10 @@ describe('trust center in the workbench', () => {
         await expect
             .poll(() => center.locator('[data-id="relay-health"]').textContent())
             .toContain(label('Resident_TrustCenter_RelayReachable', stack.urls.relay));
+        // The relay itself says it accepts the key (GET /v1/connection with a session token).
+        await expect
+            .poll(() => center.locator('[data-id="relay-key-check"]').textContent())
+            .toContain(label('Resident_TrustCenter_KeyAccepted', 'workbench', ORG_ID));
 
         const tasks = center.locator('lightning-input[data-kind="tasks"] input');
         await tasks.waitFor();
