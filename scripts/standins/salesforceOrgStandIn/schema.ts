@@ -364,7 +364,8 @@ export const PACKAGE_OBJECTS: ObjectDef[] = [
                     'Model call',
                     'Document generated',
                     'Report run',
-                    'Undo'
+                    'Undo',
+                    'Template saved'
                 ]
             }),
             editable('Outcome__c', 'Outcome', 'Picklist', {

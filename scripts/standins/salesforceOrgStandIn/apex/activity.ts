@@ -31,7 +31,8 @@ export const ACTIVITY_KINDS: readonly ActivityKind[] = [
     'Model call',
     'Document generated',
     'Report run',
-    'Undo'
+    'Undo',
+    'Template saved'
 ];
 export const ACTIVITY_OUTCOMES: readonly ActivityOutcome[] = [
     'Succeeded',

@@ -111,7 +111,8 @@ const KINDS: ActivityKind[] = [
     'Model call',
     'Document generated',
     'Report run',
-    'Undo'
+    'Undo',
+    'Template saved'
 ];
 const OUTCOMES: ActivityOutcome[] = ['Succeeded', 'Failed', 'Proposed', 'Rejected', 'Undone'];
 

@@ -218,7 +218,8 @@ export type ActivityKind =
     | 'Model call'
     | 'Document generated'
     | 'Report run'
-    | 'Undo';
+    | 'Undo'
+    | 'Template saved';
 /** `Resident_Activity__c.Outcome__c` values. */
 export type ActivityOutcome = 'Succeeded' | 'Failed' | 'Proposed' | 'Rejected' | 'Undone';
 
