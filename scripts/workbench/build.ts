@@ -69,7 +69,8 @@ export const PAGE_COMPONENTS: Record<string, string> = {
     'c-knowledge-manager': 'knowledgeManager',
     'c-trust-settings': 'trustSettings',
     'c-document-generator': 'documentGenerator',
-    'c-report-scheduler': 'reportScheduler'
+    'c-report-scheduler': 'reportScheduler',
+    'c-template-editor': 'templateEditor'
 };
 
 /**

@@ -16,7 +16,14 @@ import {
 import { currentSession } from '../standInOrgModules/session';
 import { missingComponents, pageComponents } from './pageComponents';
 
-type PageKey = 'record' | 'home' | 'activity-log' | 'knowledge' | 'trust-settings' | 'reports';
+type PageKey =
+    | 'record'
+    | 'home'
+    | 'activity-log'
+    | 'knowledge'
+    | 'trust-settings'
+    | 'reports'
+    | 'templates';
 
 /** The app pages: their title and the one component each holds, with its App Builder settings. */
 const APP_PAGES: Record<
@@ -27,7 +34,8 @@ const APP_PAGES: Record<
     'activity-log': { title: 'Activity log', tag: 'c-activity-log', props: { pageSize: 25 } },
     knowledge: { title: 'Knowledge', tag: 'c-knowledge-manager', props: {} },
     'trust-settings': { title: 'Trust settings', tag: 'c-trust-settings', props: {} },
-    reports: { title: 'Reports', tag: 'c-report-scheduler', props: { pageSize: 25 } }
+    reports: { title: 'Reports', tag: 'c-report-scheduler', props: { pageSize: 25 } },
+    templates: { title: 'Document templates', tag: 'c-template-editor', props: {} }
 };
 
 function container(containerId: string): HTMLElement {
