@@ -413,7 +413,15 @@ export default class TemplateEditor extends LightningElement {
     }
 
     override renderedCallback(): void {
+        this.syncText();
         if (this.pendingSelection) this.applySelection();
+    }
+
+    /** The text area shows the draft's text of the active part (set only when it differs). */
+    private syncText(): void {
+        const area = this.textArea();
+        const text = this.activeText;
+        if (area && area.value !== text) area.value = text;
     }
 
     // ───────────── Loading ─────────────
@@ -667,12 +675,9 @@ export default class TemplateEditor extends LightningElement {
 
     private moveCursor(part: TemplatePart, start: number, end = start): void {
         this.pendingSelection = { start, end };
-        if (this.activePart !== part) {
-            // The text area shows the other part after the next render (renderedCallback).
-            this.activePart = part;
-        } else {
-            this.applySelection();
-        }
+        this.activePart = part;
+        this.syncText();
+        this.applySelection();
     }
 
     // ───────────── Problems ─────────────
@@ -890,6 +895,8 @@ export default class TemplateEditor extends LightningElement {
         const result = insertAt(current, start, end, text);
         this.draft = { ...this.draft, [this.activePart]: result.text };
         this.pendingSelection = { start: result.selectionStart, end: result.selectionEnd };
+        this.syncText();
+        this.applySelection();
         this.edited();
     }
 
