@@ -1145,7 +1145,8 @@ export default class TemplateEditor extends LightningElement {
                 '[data-validate]'
             ) ?? [])
         ];
-        return inputs.reduce((valid, input) => input.reportValidity() && valid, true);
+        // Every field shows its own message (reportValidity on each, not stopping at the first).
+        return inputs.reduce((valid, input) => input.reportValidity() !== false && valid, true);
     }
 
     async handleSave(): Promise<void> {

@@ -9,7 +9,7 @@ import getRelaySession from '@salesforce/apex/RelayConnectionController.getRelay
 import { getObjectInfos } from 'lightning/uiObjectInfoApi';
 import LightningConfirm from 'lightning/confirm';
 import { RelayRequestError, renderPdf } from 'c/relayClient';
-import { flushPromises, resetDom } from '@resident/jest-utils';
+import { resetDom } from '@resident/jest-utils';
 
 jest.mock(
     '@salesforce/apex/DocumentTemplateController.listTemplatesForEditing',
@@ -45,7 +45,6 @@ jest.mock('c/relayClient', () => {
     const actual = jest.requireActual('c/relayClient');
     return { ...actual, renderPdf: jest.fn() };
 });
-jest.mock('lightning/confirm', () => ({ default: { open: jest.fn() } }), { virtual: true });
 
 // Labels whose placeholders carry what the admin must read.
 jest.mock(
@@ -178,8 +177,11 @@ const saveMock = saveTemplate as unknown as jest.Mock;
 const readMock = readRecordData as unknown as jest.Mock;
 const sessionMock = getRelaySession as unknown as jest.Mock;
 const renderMock = renderPdf as unknown as jest.Mock;
-const confirmMock = (LightningConfirm as unknown as { open: jest.Mock }).open;
-const describesWire = getObjectInfos as unknown as { emit(value: unknown): void };
+let confirmMock: jest.SpyInstance;
+const describesWire = getObjectInfos as unknown as {
+    emit(value: unknown): void;
+    getLastConfig(): { objectApiNames: string[] };
+};
 
 const TEMPLATE_ID = 'a06000000000001AAA';
 const TEMPLATE = {
@@ -283,13 +285,23 @@ const byId = (element: HTMLElement, id: string) => q(element, `[data-id="${id}"]
 const area = (element: HTMLElement) =>
     byId(element, 'template-text') as unknown as HTMLTextAreaElement;
 
+/** Lets pending promises (and timers due by then, with fake timers) run, and the re-render. */
+async function flushPromises(ms = 0): Promise<void> {
+    await jest.advanceTimersByTimeAsync(ms);
+    for (let i = 0; i < 10; i++) await Promise.resolve();
+    await jest.advanceTimersByTimeAsync(0);
+}
+
 /** Lets the debounced check and preview run, and what they wait for settle. */
 async function settle(ms = PREVIEW_DELAY_MS): Promise<void> {
-    await flushPromises();
-    jest.advanceTimersByTime(ms);
-    await flushPromises();
-    jest.advanceTimersByTime(ms);
-    await flushPromises();
+    await flushPromises(ms);
+    await flushPromises(ms);
+}
+
+/** axe runs on real timers. */
+async function expectAccessible(element: HTMLElement): Promise<void> {
+    jest.useRealTimers();
+    await expect(element).toBeAccessible();
 }
 
 /** Mounts on the template's record page with the describes answered, and waits for the preview. */
@@ -314,11 +326,13 @@ describe('c-template-editor', () => {
     beforeEach(() => {
         jest.useFakeTimers();
         happyPath();
+        confirmMock = jest.spyOn(LightningConfirm, 'open');
     });
 
     afterEach(() => {
         resetDom();
         jest.clearAllMocks();
+        confirmMock.mockRestore();
         jest.useRealTimers();
     });
 
@@ -330,7 +344,7 @@ describe('c-template-editor', () => {
         await flushPromises();
         expect(q(element, 'lightning-spinner')).not.toBeNull();
         expect(getMock).toHaveBeenCalledWith({ templateId: TEMPLATE_ID });
-        await expect(element).toBeAccessible();
+        await expectAccessible(element);
     });
 
     it("says why the template couldn't load, and tries again", async () => {
@@ -363,7 +377,7 @@ describe('c-template-editor', () => {
         expect(frame.getAttribute('src')).toBe('blob:https://example.com/preview-1');
         expect(frame.getAttribute('title')).toBe('Preview with Acme Corporation');
         expect(byId(element, 'unsaved')).toBeNull();
-        await expect(element).toBeAccessible();
+        await expectAccessible(element);
     });
 
     it('lists problems with part, line and column as the admin types, and Go to puts the cursor there', async () => {
@@ -373,7 +387,7 @@ describe('c-template-editor', () => {
             element,
             '<h1>{{Name}}</h1>\n<p>{{Phone}}</p>\n{{#each Opportunities}}\n<p>{{Nmae}}</p>'
         );
-        await settle(400);
+        await settle();
         const problems = [...element.shadowRoot!.querySelectorAll('[data-id="problem"]')];
         expect(problems.map((p) => p.textContent)).toEqual([
             expect.stringContaining('Body, line 3, column 1')
@@ -401,7 +415,7 @@ describe('c-template-editor', () => {
             '<h1>{{Name}}</h1>\n{{#each Opportunities}}\n<p>'.length
         );
         expect(byId(element, 'cursor').textContent).toBe('Line 3, column 4');
-        await expect(element).toBeAccessible();
+        await expectAccessible(element);
     });
 
     it('switches to the footer to show a problem there', async () => {
@@ -414,11 +428,12 @@ describe('c-template-editor', () => {
         await settle(400);
         expect(area(element).value).toBe(TEMPLATE.body);
         const goTo = q(element, 'lightning-button[data-id="go-to-problem"]');
-        expect(goTo.label).toBe('Go to Footer, line 1, column 4');
+        // The unknown formatter is pointed at, not just its merge tag.
+        expect(goTo.label).toBe('Go to Footer, line 1, column 13');
         goTo.click();
         await flushPromises();
         expect(area(element).value).toBe('<p>{{Name | shout}}</p>');
-        expect(area(element).selectionStart).toBe(3);
+        expect(area(element).selectionStart).toBe(12);
     });
 
     it('inserts a picked merge field at the cursor, from the record, a parent or a related list', async () => {
@@ -469,7 +484,7 @@ describe('c-template-editor', () => {
         expect(textarea.value.startsWith('{{#each Opportunities}}\n{{Amount}}\n{{/each}}')).toBe(
             true
         );
-        await expect(element).toBeAccessible();
+        await expectAccessible(element);
     });
 
     it('renders the preview again after the admin pauses, and only the latest edit is shown', async () => {
@@ -517,7 +532,7 @@ describe('c-template-editor', () => {
         expect(byId(element, 'preview')).not.toBeNull();
         // A refused session is not reused.
         expect(sessionMock).toHaveBeenCalledTimes(2);
-        await expect(element).toBeAccessible();
+        await expectAccessible(element);
     });
 
     it('saves with the version it loaded and shows the new version', async () => {
@@ -577,11 +592,17 @@ describe('c-template-editor', () => {
         const element = await mountOnRecordPage();
         const base = byId(element, 'base-object');
         base.dispatchEvent(new CustomEvent('change', { detail: { value: 'Acount' } }));
-        await flushPromises();
-        describesWire.emit({ results: [{ statusCode: 404, result: { message: 'no' } }] });
-        // The wire answers in the order asked: Account, User, Opportunity were cached first.
         await settle(400);
-        jest.advanceTimersByTime(10_000);
+        // The wire answers every object asked so far, in the order asked; the typo is not found.
+        const asked = describesWire.getLastConfig().objectApiNames;
+        expect(asked).toContain('Acount');
+        describesWire.emit({
+            results: asked.map((name) =>
+                name === 'Acount'
+                    ? { statusCode: 404, result: [{ errorCode: 'NOT_FOUND', message: 'no' }] }
+                    : { statusCode: 200, result: name === 'User' ? USER : ACCOUNT }
+            )
+        });
         await settle(400);
         expect(byId(element, 'base-object-problem').textContent).toBe(
             'Base object: no object "Acount".'
@@ -615,6 +636,6 @@ describe('c-template-editor', () => {
         await flushPromises();
         expect(area(element).value).toBe('');
         expect(byId(element, 'version').textContent).toBe('c.Resident_TplEdit_NotSavedYet');
-        await expect(element).toBeAccessible();
+        await expectAccessible(element);
     });
 });
