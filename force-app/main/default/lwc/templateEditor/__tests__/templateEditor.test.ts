@@ -401,7 +401,7 @@ describe('c-template-editor', () => {
             '<h1>{{Name}}</h1>\n{{#each Opportunities}}\n<p>{{Nmae}}</p>\n{{/each}}',
             0
         );
-        await settle(400);
+        await settle(CHECK_DELAY_MS);
         const problem = byId(element, 'problem');
         expect(problem.textContent).toContain('Body, line 3, column 4');
         expect(problem.textContent).toContain('Opportunity has no field Nmae');
@@ -425,7 +425,7 @@ describe('c-template-editor', () => {
         await flushPromises();
         typeInto(element, '<p>{{Name | shout}}</p>');
         partGroup.dispatchEvent(new CustomEvent('change', { detail: { value: 'body' } }));
-        await settle(400);
+        await settle(CHECK_DELAY_MS);
         expect(area(element).value).toBe(TEMPLATE.body);
         const goTo = q(element, 'lightning-button[data-id="go-to-problem"]');
         // The unknown formatter is pointed at, not just its merge tag.
@@ -544,7 +544,7 @@ describe('c-template-editor', () => {
         });
         const element = await mountOnRecordPage();
         typeInto(element, '<p>{{Name}}</p>');
-        await settle(400);
+        await settle(CHECK_DELAY_MS);
         byId(element, 'save').click();
         await flushPromises();
         expect(saveMock).toHaveBeenCalledWith({
@@ -567,7 +567,7 @@ describe('c-template-editor', () => {
         });
         const element = await mountOnRecordPage();
         typeInto(element, '<p>{{Name}} mine</p>');
-        await settle(400);
+        await settle(CHECK_DELAY_MS);
         byId(element, 'save').click();
         await flushPromises();
         expect(byId(element, 'save-error').textContent).toBe(
@@ -581,7 +581,7 @@ describe('c-template-editor', () => {
     it('does not save an active template with problems', async () => {
         const element = await mountOnRecordPage();
         typeInto(element, '{{#if Name}}');
-        await settle(400);
+        await settle(CHECK_DELAY_MS);
         byId(element, 'save').click();
         await flushPromises();
         expect(saveMock).not.toHaveBeenCalled();
@@ -592,7 +592,7 @@ describe('c-template-editor', () => {
         const element = await mountOnRecordPage();
         const base = byId(element, 'base-object');
         base.dispatchEvent(new CustomEvent('change', { detail: { value: 'Acount' } }));
-        await settle(400);
+        await settle(CHECK_DELAY_MS);
         // The wire answers every object asked so far, in the order asked; the typo is not found.
         const asked = describesWire.getLastConfig().objectApiNames;
         expect(asked).toContain('Acount');
@@ -603,7 +603,7 @@ describe('c-template-editor', () => {
                     : { statusCode: 200, result: name === 'User' ? USER : ACCOUNT }
             )
         });
-        await settle(400);
+        await settle(CHECK_DELAY_MS);
         expect(byId(element, 'base-object-problem').textContent).toBe(
             'Base object: no object "Acount".'
         );
