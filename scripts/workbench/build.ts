@@ -70,7 +70,8 @@ export const PAGE_COMPONENTS: Record<string, string> = {
     'c-trust-settings': 'trustSettings',
     'c-document-generator': 'documentGenerator',
     'c-report-scheduler': 'reportScheduler',
-    'c-trust-center': 'trustCenter'
+    'c-trust-center': 'trustCenter',
+    'c-template-editor': 'templateEditor'
 };
 
 /**

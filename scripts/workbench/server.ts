@@ -39,7 +39,8 @@ export const APP_PAGE_PATHS = {
     knowledge: '/lightning/n/Resident_Knowledge',
     'trust-settings': '/lightning/n/Resident_Trust_Settings',
     reports: '/lightning/n/Resident_Reports',
-    'trust-center': '/lightning/n/Resident_Trust_Center'
+    'trust-center': '/lightning/n/Resident_Trust_Center',
+    templates: '/lightning/n/Resident_Document_Templates'
 } as const;
 export type AppPageKey = keyof typeof APP_PAGE_PATHS;
 

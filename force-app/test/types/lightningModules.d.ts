@@ -71,6 +71,7 @@ declare module 'lightning/uiObjectInfoApi' {
     import type { WireAdapterConstructor } from 'lwc';
 
     export const getObjectInfo: WireAdapterConstructor;
+    export const getObjectInfos: WireAdapterConstructor;
 }
 
 declare module 'lightning/messageService' {
@@ -101,4 +102,15 @@ declare module 'lightning/messageService' {
 declare module '@salesforce/messageChannel/*' {
     const channel: unknown;
     export default channel;
+}
+
+declare module 'lightning/platformShowToastEvent' {
+    export class ShowToastEvent extends CustomEvent<unknown> {
+        constructor(detail: {
+            title: string;
+            message?: string;
+            variant?: 'info' | 'success' | 'warning' | 'error';
+            mode?: 'dismissible' | 'pester' | 'sticky';
+        });
+    }
 }

@@ -11,6 +11,12 @@ import {
 } from './apex/documents';
 import { saveFeedback } from './apex/feedback';
 import {
+    findSampleRecords,
+    getTemplateForEditing,
+    listTemplatesForEditing,
+    saveTemplate
+} from './apex/templateEditing';
+import {
     deleteDocument,
     findChunks,
     listDocuments,
@@ -131,6 +137,11 @@ export function defaultApexDoubles(): Map<string, ApexDouble> {
         ['DocumentTemplateController.getTemplate', getTemplate],
         ['DocumentRecordController.readRecordData', readRecordData],
         ['DocumentFileController.saveDocument', saveGeneratedDocument],
+        // The template editor (issue 5).
+        ['DocumentTemplateController.listTemplatesForEditing', listTemplatesForEditing],
+        ['DocumentTemplateController.getTemplateForEditing', getTemplateForEditing],
+        ['DocumentTemplateController.findSampleRecords', findSampleRecords],
+        ['DocumentTemplateController.saveTemplate', saveTemplate],
         // Scheduled reports (issue 6).
         ['ReportScheduleController.getSchedulerSettings', getSchedulerSettings],
         ['ReportScheduleController.listSchedules', listSchedules],

@@ -58,7 +58,8 @@ describe('DocumentTemplateController doubles', () => {
                 name: 'Quote',
                 baseObject: 'Account',
                 version: 1,
-                lastModified: expect.stringMatching(/Z$/) as unknown as string
+                lastModified: expect.stringMatching(/Z$/) as unknown as string,
+                active: true
             }
         ]);
         expect(

@@ -366,6 +366,7 @@ export const PACKAGE_OBJECTS: ObjectDef[] = [
                     'Document generated',
                     'Report run',
                     'Undo',
+                    'Template saved',
                     ...TRUST_ACTIVITY_KINDS
                 ]
             }),

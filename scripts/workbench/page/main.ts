@@ -23,7 +23,8 @@ type PageKey =
     | 'knowledge'
     | 'trust-settings'
     | 'reports'
-    | 'trust-center';
+    | 'trust-center'
+    | 'templates';
 
 /** The app pages: their title and the one component each holds, with its App Builder settings. */
 const APP_PAGES: Record<
@@ -35,7 +36,8 @@ const APP_PAGES: Record<
     knowledge: { title: 'Knowledge', tag: 'c-knowledge-manager', props: {} },
     'trust-settings': { title: 'Trust settings', tag: 'c-trust-settings', props: {} },
     reports: { title: 'Reports', tag: 'c-report-scheduler', props: { pageSize: 25 } },
-    'trust-center': { title: 'Resident Trust Center', tag: 'c-trust-center', props: {} }
+    'trust-center': { title: 'Resident Trust Center', tag: 'c-trust-center', props: {} },
+    templates: { title: 'Document templates', tag: 'c-template-editor', props: {} }
 };
 
 function container(containerId: string): HTMLElement {

@@ -54,3 +54,32 @@ export class getObjectInfo extends FetchingWireAdapter<GetObjectInfoConfig, Obje
         return name ? fetchObjectInfo(name) : undefined;
     }
 }
+
+export interface GetObjectInfosConfig {
+    objectApiNames?: (string | { objectApiName: string })[];
+}
+
+/** LDS's batch answer: one result per requested object, in order, each with its own status. */
+export interface ObjectInfosResult {
+    results: { statusCode: number; result: ObjectInfo | { message: string } }[];
+}
+
+export class getObjectInfos extends FetchingWireAdapter<GetObjectInfosConfig, ObjectInfosResult> {
+    protected load(config: GetObjectInfosConfig): Promise<ObjectInfosResult> | undefined {
+        const names = (config.objectApiNames ?? []).map((n) =>
+            typeof n === 'string' ? n : n.objectApiName
+        );
+        if (names.length === 0) return undefined;
+        return Promise.all(
+            names.map((name) =>
+                fetchObjectInfo(name).then(
+                    (result) => ({ statusCode: 200, result }),
+                    (error: { body?: { message?: string } }) => ({
+                        statusCode: 404,
+                        result: { message: error?.body?.message ?? 'not found' }
+                    })
+                )
+            )
+        ).then((results) => ({ results }));
+    }
+}

@@ -32,7 +32,8 @@ export const ACTIVITY_KINDS: readonly ActivityKind[] = [
     'Model call',
     'Document generated',
     'Report run',
-    'Undo'
+    'Undo',
+    'Template saved'
 ];
 /**
  * Kinds only the trust center's own Apex writes (retention runs, exports, purges, relay key

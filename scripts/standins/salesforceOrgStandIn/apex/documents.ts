@@ -39,10 +39,10 @@ const MAX_CHILD_LISTS = 10;
 const MAX_CHILD_ROWS = 1000;
 const MAX_PDF_BYTES = 3 * 1024 * 1024;
 const MAX_FILE_NAME = 200;
-const TEMPLATE_FIELDS =
+export const TEMPLATE_FIELDS =
     'Id, Name, Base_Object__c, Body__c, Header__c, Footer__c, Page_Size__c, Orientation__c, Margin_Top__c, Margin_Right__c, Margin_Bottom__c, Margin_Left__c, Active__c, Version__c, LastModifiedDate';
 
-function requireTemplateAccess(context: ApexContext): void {
+export function requireTemplateAccess(context: ApexContext): void {
     if (!context.store.objectPermissions(context.user, 'Resident_Document_Template__c').read) {
         throw new AuraHandledError(
             'You do not have access to Resident document templates. Ask your Salesforce admin to assign you a Resident permission set.'
@@ -66,11 +66,15 @@ export function listTemplates(params: ApexParams, context: ApexContext): Documen
         name: String(r.fields.Name ?? ''),
         baseObject: String(r.fields.Base_Object__c ?? ''),
         version: numberOr(r.fields.Version__c, 1),
-        lastModified: isoDateTime(r.fields.LastModifiedDate) ?? ''
+        lastModified: isoDateTime(r.fields.LastModifiedDate) ?? '',
+        active: r.fields.Active__c === true
     }));
 }
 
-function readTemplate(templateId: string, context: ApexContext): DocumentTemplate {
+function readTemplate(
+    templateId: string,
+    context: ApexContext
+): DocumentTemplate & { lastModified: string } {
     requireTemplateAccess(context);
     const [r] = asUser(() =>
         context.store.query(
@@ -79,10 +83,16 @@ function readTemplate(templateId: string, context: ApexContext): DocumentTemplat
         )
     ).records;
     if (!r) throw new AuraHandledError(NO_TEMPLATE);
-    const f = r.fields;
+    return templateFromFields(r.fields);
+}
+
+/** A template record as DocumentTemplateLibrary.DocumentTemplate answers it. */
+export function templateFromFields(f: Record<string, unknown>): DocumentTemplate & {
+    lastModified: string;
+} {
     const size = f.Page_Size__c === 'Letter' || f.Page_Size__c === 'Legal' ? f.Page_Size__c : 'A4';
     return {
-        id: f.Id,
+        id: String(f.Id),
         name: String(f.Name ?? ''),
         baseObject: String(f.Base_Object__c ?? ''),
         body: String(f.Body__c ?? ''),
@@ -97,7 +107,8 @@ function readTemplate(templateId: string, context: ApexContext): DocumentTemplat
             left: numberOr(f.Margin_Left__c, 50)
         },
         active: f.Active__c === true,
-        version: numberOr(f.Version__c, 1)
+        version: numberOr(f.Version__c, 1),
+        lastModified: isoDateTime(f.LastModifiedDate) ?? ''
     };
 }
 

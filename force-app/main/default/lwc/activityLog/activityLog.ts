@@ -115,7 +115,8 @@ const KINDS: ActivityKind[] = [
     'Retention run',
     'Data export',
     'Data purge',
-    'Relay connection'
+    'Relay connection',
+    'Template saved'
 ];
 const OUTCOMES: ActivityOutcome[] = ['Succeeded', 'Failed', 'Proposed', 'Rejected', 'Undone'];
 

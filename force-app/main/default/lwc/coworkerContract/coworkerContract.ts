@@ -223,7 +223,8 @@ export type ActivityKind =
     | 'Retention run'
     | 'Data export'
     | 'Data purge'
-    | 'Relay connection';
+    | 'Relay connection'
+    | 'Template saved';
 /** `Resident_Activity__c.Outcome__c` values. */
 export type ActivityOutcome = 'Succeeded' | 'Failed' | 'Proposed' | 'Rejected' | 'Undone';
 
