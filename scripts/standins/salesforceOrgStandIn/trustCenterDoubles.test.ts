@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
+    EXPORT_MAX_ORIGINAL_BYTES,
     PACKAGE_DATA_OBJECTS,
     type ExportObjectInfo,
     type ExportPage,
@@ -302,7 +303,9 @@ describe('DataExportController', () => {
             ada
         );
         expect(skipped.base64).toBeNull();
-        expect(skipped.skippedReason).toMatch(/larger than 4 MB/);
+        expect(skipped.skippedReason).toContain(
+            `larger than ${EXPORT_MAX_ORIGINAL_BYTES / (1024 * 1024)} MB`
+        );
 
         const typed = store.create(ada.user, 'Resident_Knowledge_Document__c', { Name: 'Typed' });
         expect(
