@@ -102,3 +102,10 @@ declare module '@salesforce/messageChannel/*' {
     const channel: unknown;
     export default channel;
 }
+
+declare module 'lightning/uiListsApi' {
+    import type { WireAdapterConstructor } from 'lwc';
+
+    export const getListInfosByObjectName: WireAdapterConstructor;
+    export const getListRecordsByName: WireAdapterConstructor;
+}
