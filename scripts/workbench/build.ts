@@ -47,6 +47,7 @@ const STAND_IN_ORG_MODULES: Record<string, string> = {
     'lightning/uiRecordApi': 'uiRecordApi.ts',
     'lightning/uiObjectInfoApi': 'uiObjectInfoApi.ts',
     'lightning/uiRelatedListApi': 'uiRelatedListApi.ts',
+    'lightning/uiListsApi': 'uiListsApi.ts',
     '@salesforce/user/Id': 'userId.ts'
 };
 
@@ -69,7 +70,8 @@ export const PAGE_COMPONENTS: Record<string, string> = {
     'c-knowledge-manager': 'knowledgeManager',
     'c-trust-settings': 'trustSettings',
     'c-document-generator': 'documentGenerator',
-    'c-report-scheduler': 'reportScheduler'
+    'c-report-scheduler': 'reportScheduler',
+    'c-document-batch-generator': 'documentBatchGenerator'
 };
 
 /**

@@ -38,7 +38,8 @@ export const APP_PAGE_PATHS = {
     'activity-log': '/lightning/n/Resident_Activity_Log',
     knowledge: '/lightning/n/Resident_Knowledge',
     'trust-settings': '/lightning/n/Resident_Trust_Settings',
-    reports: '/lightning/n/Resident_Reports'
+    reports: '/lightning/n/Resident_Reports',
+    'batch-documents': '/lightning/n/Resident_Batch_Documents'
 } as const;
 export type AppPageKey = keyof typeof APP_PAGE_PATHS;
 

@@ -16,7 +16,14 @@ import {
 import { currentSession } from '../standInOrgModules/session';
 import { missingComponents, pageComponents } from './pageComponents';
 
-type PageKey = 'record' | 'home' | 'activity-log' | 'knowledge' | 'trust-settings' | 'reports';
+type PageKey =
+    | 'record'
+    | 'home'
+    | 'activity-log'
+    | 'knowledge'
+    | 'trust-settings'
+    | 'reports'
+    | 'batch-documents';
 
 /** The app pages: their title and the one component each holds, with its App Builder settings. */
 const APP_PAGES: Record<
@@ -27,7 +34,13 @@ const APP_PAGES: Record<
     'activity-log': { title: 'Activity log', tag: 'c-activity-log', props: { pageSize: 25 } },
     knowledge: { title: 'Knowledge', tag: 'c-knowledge-manager', props: {} },
     'trust-settings': { title: 'Trust settings', tag: 'c-trust-settings', props: {} },
-    reports: { title: 'Reports', tag: 'c-report-scheduler', props: { pageSize: 25 } }
+    reports: { title: 'Reports', tag: 'c-report-scheduler', props: { pageSize: 25 } },
+    // As an admin would set it in App Builder: Account templates, the Quote first, two at a time.
+    'batch-documents': {
+        title: 'Batch documents',
+        tag: 'c-document-batch-generator',
+        props: { objectApiName: 'Account', defaultTemplateName: 'Quote', concurrency: 2 }
+    }
 };
 
 function container(containerId: string): HTMLElement {
