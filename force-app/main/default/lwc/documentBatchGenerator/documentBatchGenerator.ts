@@ -57,7 +57,6 @@ import statusFailedLabel from '@salesforce/label/c.Resident_Batch_StatusFailed';
 import statusNotStartedLabel from '@salesforce/label/c.Resident_Batch_StatusNotStarted';
 import summaryLabel from '@salesforce/label/c.Resident_Batch_Summary';
 import summaryAllSavedLabel from '@salesforce/label/c.Resident_Batch_SummaryAllSaved';
-import saveFailedLabel from '@salesforce/label/c.Resident_Batch_SaveFailed';
 import wrongObjectLabel from '@salesforce/label/c.Resident_Batch_WrongObject';
 
 /**
@@ -497,10 +496,9 @@ export default class DocumentBatchGenerator extends NavigationMixin(LightningEle
 
     private failureText(error: unknown): string {
         if (error instanceof GenerationError) {
-            // A refused save is worded for the batch (the record page's sentence offers a preview).
-            return error.stage === 'save' && error.reason !== error.message
-                ? formatLabel(saveFailedLabel, error.reason)
-                : error.message;
+            // Salesforce's own sentence for a refused save; the record page's wording offers a
+            // preview and a download, which a batch has not.
+            return error.stage === 'save' ? error.reason : error.message;
         }
         return readableError(error);
     }
