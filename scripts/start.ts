@@ -327,6 +327,7 @@ Resident local workbench (stand-in org and stand-in model are test doubles, not 
   Activity log              ${stack.urls.appPages['activity-log']}
   Knowledge                 ${stack.urls.appPages.knowledge}
   Trust settings            ${stack.urls.appPages['trust-settings']}
+  Batch documents           ${stack.urls.appPages['batch-documents']}
   Relay (wrangler dev)      ${stack.urls.relay}/healthz
   Salesforce org stand-in   ${stack.urls.orgStandIn}
   Anthropic stand-in        ${stack.urls.anthropicStandIn}${stack.usesRealAnthropicApi ? '  (not used: relay/.dev.vars has ANTHROPIC_API_KEY, the relay talks to the real API)' : ''}
