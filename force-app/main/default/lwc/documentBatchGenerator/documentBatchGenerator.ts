@@ -6,7 +6,7 @@ import listTemplates from '@salesforce/apex/DocumentTemplateController.listTempl
 import userLocale from '@salesforce/i18n/locale';
 import userTimeZone from '@salesforce/i18n/timeZone';
 import userCurrency from '@salesforce/i18n/currency';
-import type { DocumentTemplateSummary } from 'c/documentMerge';
+import type { DocumentTemplateSummary, LoadedImage } from 'c/documentMerge';
 import {
     GenerationError,
     RelaySessionKeeper,
@@ -449,6 +449,12 @@ export default class DocumentBatchGenerator extends NavigationMixin(LightningEle
         this.runTotal = this.rows.length;
         this.phase = 'running';
         const templateId = prepared.source.id;
+        // The template's images (a logo) are the same for every record: fetched once per run.
+        const images = new Map<string, Promise<LoadedImage>>();
+        const loadImage = (source: string): Promise<LoadedImage> => {
+            if (!images.has(source)) images.set(source, loadTemplateImage(source));
+            return images.get(source)!;
+        };
         const keyPrefix = (
             this.describes.cached(prepared.source.baseObject) as { keyPrefix?: string } | undefined
         )?.keyPrefix;
@@ -470,7 +476,7 @@ export default class DocumentBatchGenerator extends NavigationMixin(LightningEle
                             timeZone: userTimeZone,
                             currency: userCurrency
                         },
-                        loadImage: loadTemplateImage
+                        loadImage
                     });
                     if (document.recordName) this.updateRow(id, { name: document.recordName });
                     const saved = await saveDocumentFile(document, templateId);

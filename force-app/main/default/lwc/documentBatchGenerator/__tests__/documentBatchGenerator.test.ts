@@ -147,6 +147,11 @@ jest.mock('@salesforce/label/c.Resident_Batch_StatusRunning', () => ({ default: 
 jest.mock('@salesforce/label/c.Resident_Batch_StatusWaiting', () => ({ default: 'Waiting' }), {
     virtual: true
 });
+jest.mock(
+    '@salesforce/label/c.Resident_Doc_WarningImage',
+    () => ({ default: 'The image {0} was left out: {1}' }),
+    { virtual: true }
+);
 
 const mockNavigate = jest.fn();
 jest.mock('lightning/navigation', () => {
@@ -601,6 +606,29 @@ describe('c-document-batch-generator', () => {
             ]
         ]);
         expect(readMock).toHaveBeenCalledTimes(2);
+    });
+
+    it("fetches the template's logo once for the whole batch, and says on each row it is missing", async () => {
+        happyPath();
+        getTemplateMock.mockResolvedValue({
+            ...TEMPLATE,
+            body: '{{image "StaticResource:Logo" width=80}}<h1>Quote for {{Name}}</h1>'
+        });
+        const fetchMock = jest.fn(() => Promise.resolve({ ok: false, status: 404 }));
+        const originalFetch = globalThis.fetch;
+        globalThis.fetch = fetchMock as unknown as typeof fetch;
+        try {
+            const element = await ready();
+            await chooseListView(element, [[1, 2, 3].map(listRecord)]);
+            await runAll(element);
+            expect(fetchMock).toHaveBeenCalledTimes(1);
+            expect(results(element).map((r) => r[1])).toEqual(['Saved', 'Saved', 'Saved']);
+            expect(results(element)[2]![2]).toContain(
+                'The image StaticResource:Logo was left out: HTTP 404'
+            );
+        } finally {
+            globalThis.fetch = originalFetch;
+        }
     });
 
     it('lists template problems and offers no run', async () => {
