@@ -403,6 +403,10 @@ export default class DocumentBatchGenerator extends NavigationMixin(LightningEle
         } else if (result.error) {
             this.listRecordsState = 'failed';
             this.listRecordsError = formatLabel(recordsFailedLabel, readableError(result.error));
+            // Choosing the same list view again must ask again: an unchanged config would not.
+            this.selectedListView = undefined;
+            this.listViewApiName = undefined;
+            this.listPageToken = undefined;
         }
     }
 

@@ -48,6 +48,12 @@ jest.mock('lightning/uiListsApi', () => {
     };
 });
 
+jest.mock(
+    'lightning/progressBar',
+    () => jest.requireActual('../../../../../test/jest-mocks/lightning/progressBar/progressBar'),
+    { virtual: true }
+);
+
 // Labels whose placeholders carry what the user reads (jest.mock is hoisted: one call each).
 jest.mock(
     '@salesforce/label/c.Resident_Batch_RecordsChosen',
@@ -381,6 +387,16 @@ describe('c-document-batch-generator', () => {
             "Couldn't read the list view's records"
         );
         expect(q(element, 'generate').disabled).toBe(true);
+        // Choosing it again asks again, and a good answer clears the error.
+        q(element, 'list-view').dispatchEvent(
+            new CustomEvent('change', { detail: { value: 'MyAccounts' } })
+        );
+        await flushPromises();
+        expect(listRecordsWire.getLastConfig()).toMatchObject({ listViewApiName: 'MyAccounts' });
+        listRecordsWire.emit({ records: [listRecord(1)], nextPageToken: null });
+        await flushPromises();
+        expect(q(element, 'records-error')).toBeNull();
+        expect(q(element, 'generate').disabled).toBe(false);
     });
 
     it('bounds a batch at 200 records and says so', async () => {
