@@ -450,6 +450,7 @@ Resident local workbench (stand-in org and stand-in model are test doubles, not 
   Scheduled reports         the relay's cron fires every ${schedulerTickMs / 1000} s (SCHEDULER_TICK_SECONDS), signed in to the stand-in org with this run's throwaway key
   Trust center              ${stack.urls.appPages['trust-center']}
   Document templates        ${stack.urls.appPages.templates}
+  Batch documents           ${stack.urls.appPages['batch-documents']}
   Relay (wrangler dev)      ${stack.urls.relay}/healthz
   Salesforce org stand-in   ${stack.urls.orgStandIn}
   Anthropic stand-in        ${stack.urls.anthropicStandIn}${stack.usesRealAnthropicApi ? '  (not used: relay/.dev.vars has ANTHROPIC_API_KEY, the relay talks to the real API)' : ''}

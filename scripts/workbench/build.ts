@@ -47,6 +47,7 @@ const STAND_IN_ORG_MODULES: Record<string, string> = {
     'lightning/uiRecordApi': 'uiRecordApi.ts',
     'lightning/uiObjectInfoApi': 'uiObjectInfoApi.ts',
     'lightning/uiRelatedListApi': 'uiRelatedListApi.ts',
+    'lightning/uiListsApi': 'uiListsApi.ts',
     '@salesforce/user/Id': 'userId.ts'
 };
 
@@ -71,7 +72,8 @@ export const PAGE_COMPONENTS: Record<string, string> = {
     'c-document-generator': 'documentGenerator',
     'c-report-scheduler': 'reportScheduler',
     'c-trust-center': 'trustCenter',
-    'c-template-editor': 'templateEditor'
+    'c-template-editor': 'templateEditor',
+    'c-document-batch-generator': 'documentBatchGenerator'
 };
 
 /**

@@ -40,7 +40,8 @@ export const APP_PAGE_PATHS = {
     'trust-settings': '/lightning/n/Resident_Trust_Settings',
     reports: '/lightning/n/Resident_Reports',
     'trust-center': '/lightning/n/Resident_Trust_Center',
-    templates: '/lightning/n/Resident_Document_Templates'
+    templates: '/lightning/n/Resident_Document_Templates',
+    'batch-documents': '/lightning/n/Resident_Batch_Documents'
 } as const;
 export type AppPageKey = keyof typeof APP_PAGE_PATHS;
 

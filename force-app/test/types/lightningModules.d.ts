@@ -114,3 +114,10 @@ declare module 'lightning/platformShowToastEvent' {
         });
     }
 }
+
+declare module 'lightning/uiListsApi' {
+    import type { WireAdapterConstructor } from 'lwc';
+
+    export const getListInfosByObjectName: WireAdapterConstructor;
+    export const getListRecordsByName: WireAdapterConstructor;
+}

@@ -7,7 +7,15 @@ import type {
 } from '../../../force-app/main/default/lwc/documentMerge/documentMerge';
 import { AuraHandledError, defaultApexDoubles, type ApexContext } from './apexDoubles';
 import { OrgStore } from './orgStore';
-import { ADA_ADMIN_ID, QUOTE_TEMPLATE_ID, SAM_SELLER_ID, SAMPLE_ACCOUNT_ID } from './seedData';
+import {
+    ADA_ADMIN_ID,
+    EURO_ACCOUNT_ID,
+    LEGAL_HOLD_ACCOUNT_ID,
+    LEGAL_HOLD_MESSAGE,
+    QUOTE_TEMPLATE_ID,
+    SAM_SELLER_ID,
+    SAMPLE_ACCOUNT_ID
+} from './seedData';
 
 // The document generator's Apex doubles, called in-process as the workbench calls them over
 // HTTP: as Ada (Resident Admin, sees everything) and Sam (Resident User, cannot read
@@ -259,5 +267,52 @@ describe('DocumentFileController.saveDocument double', () => {
             )
         ).toBe('Enter a file name of at most 200 characters.');
         expect(store.files().length).toBe(before);
+    });
+});
+
+describe('a multi-currency org, and an org rule that refuses files', () => {
+    it('reads each record’s and row’s CurrencyIsoCode without being asked (DocumentRecordReader)', async () => {
+        const data = await call<DocumentRecordData>(
+            'DocumentRecordController.readRecordData',
+            {
+                recordId: EURO_ACCOUNT_ID,
+                fields: ['Name', 'AnnualRevenue'],
+                children: [
+                    { relationship: 'Opportunities', fields: ['Amount'], sortBy: [], limitRows: 5 }
+                ]
+            },
+            ada
+        );
+        expect(data.record.CurrencyIsoCode).toBe('EUR');
+        const rows = data.record.Opportunities as Record<string, unknown>[];
+        expect(rows.length).toBeGreaterThan(0);
+        expect(rows.every((r) => r.CurrencyIsoCode === 'EUR')).toBe(true);
+        const acme = await call<DocumentRecordData>(
+            'DocumentRecordController.readRecordData',
+            { recordId: SAMPLE_ACCOUNT_ID, fields: ['Name'], children: [] },
+            sam
+        );
+        expect(acme.record.CurrencyIsoCode).toBe('USD');
+        expect(acme.unreadableFields).toEqual([]);
+    });
+
+    it('refuses to save a File on an account on legal hold, and keeps no file and no log entry', async () => {
+        const files = store.files().length;
+        const logged = store.systemRecords('Resident_Activity__c').length;
+        const message = await refusal(
+            call(
+                'DocumentFileController.saveDocument',
+                {
+                    recordId: LEGAL_HOLD_ACCOUNT_ID,
+                    fileName: 'Quote.pdf',
+                    base64Pdf: PDF,
+                    templateId: QUOTE_TEMPLATE_ID
+                },
+                sam
+            )
+        );
+        expect(message).toBe(`The document was not saved: ${LEGAL_HOLD_MESSAGE}`);
+        expect(store.files()).toHaveLength(files);
+        expect(store.systemRecords('Resident_Activity__c')).toHaveLength(logged);
     });
 });

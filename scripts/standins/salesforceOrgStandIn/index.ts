@@ -9,6 +9,7 @@ import { OrgError, OrgStore, type OrgUser, type SentEmail } from './orgStore';
 import { listReports, runReport } from './reports';
 import { objectDef } from './schema';
 import { makeId, ORG_ID, type StoredRecord } from './seedData';
+import { listInfos, listRecords } from './listViews';
 import { objectInfo, uiRecord } from './uiApi';
 
 /*
@@ -376,6 +377,23 @@ export async function startSalesforceOrgStandIn(
 
         if (area === 'ui-api') {
             const [kind, target] = tail;
+            if (kind === 'list-info' && target && tail.length === 2 && method === 'GET') {
+                reply(
+                    200,
+                    listInfos(
+                        store,
+                        user,
+                        target,
+                        query,
+                        `/services/data/${apiVersion}/ui-api/list-info/${target}`
+                    )
+                );
+                return;
+            }
+            if (kind === 'list-records' && target && tail[2] && method === 'GET') {
+                reply(200, listRecords(store, user, target, tail[2], query));
+                return;
+            }
             if (kind === 'object-info' && target && method === 'GET') {
                 const object = objectDef(target);
                 if (!object)

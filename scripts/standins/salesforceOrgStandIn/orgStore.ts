@@ -18,6 +18,8 @@ import {
 import {
     ADA_ADMIN_ID,
     buildSeedData,
+    LEGAL_HOLD_ACCOUNT_ID,
+    LEGAL_HOLD_MESSAGE,
     makeId,
     ORG_ID,
     type FieldValue,
@@ -952,6 +954,11 @@ export class OrgStore {
             );
         }
         const bytes = Buffer.from(data, 'base64');
+        // The org's own rule on files (a ContentDocumentLink trigger in a real org): an account on
+        // legal hold takes no new files, whoever uploads them.
+        if (values.FirstPublishLocationId === LEGAL_HOLD_ACCOUNT_ID) {
+            throw new OrgError(400, 'FIELD_CUSTOM_VALIDATION_EXCEPTION', LEGAL_HOLD_MESSAGE);
+        }
         const versionId = this.create(user, 'ContentVersion', values);
         const version = this.records.get(versionId);
         if (!version) throw new OrgError(500, 'UNKNOWN_EXCEPTION', 'upload failed');

@@ -248,6 +248,55 @@ describe('Salesforce org stand-in (test double)', () => {
         expect((read.body as { errorCode: string }[])[0]?.errorCode).toBe('NOT_FOUND');
     });
 
+    it('lists list views and pages their records as the user (lightning/uiListsApi)', async () => {
+        const infos = (await api(samToken, `${V}/ui-api/list-info/Account?pageSize=20`)).body as {
+            lists: { apiName: string; label: string }[];
+            nextPageToken: string | null;
+        };
+        expect(infos.lists.map((l) => l.apiName)).toEqual([
+            'AllAccounts',
+            'MyAccounts',
+            'TechnologyAccounts'
+        ]);
+        expect(infos.nextPageToken).toBeNull();
+        expect((await api(samToken, `${V}/ui-api/list-info/Nothing__c`)).status).toBe(404);
+
+        type Page = {
+            records: { id: string; fields: Record<string, { value: unknown }> }[];
+            nextPageToken: string | null;
+        };
+        const page = async (token: string, view: string, pageToken?: string): Promise<Page> =>
+            (
+                await api(
+                    token,
+                    `${V}/ui-api/list-records/Account/${view}?pageSize=4&optionalFields=Account.Name,Account.AnnualRevenue${pageToken ? `&pageToken=${pageToken}` : ''}`
+                )
+            ).body as Page;
+        const all = async (token: string, view: string) => {
+            const seen: Page['records'] = [];
+            let next: string | undefined;
+            do {
+                const p = await page(token, view, next);
+                seen.push(...p.records);
+                next = p.nextPageToken ?? undefined;
+            } while (next);
+            return seen;
+        };
+        // Sharing decides the rows: Sam sees his 9 and the 2 shared with him; his own are 9.
+        expect(await all(samToken, 'AllAccounts')).toHaveLength(11);
+        const mine = await all(samToken, 'MyAccounts');
+        expect(mine).toHaveLength(9);
+        expect(new Set(mine.map((r) => r.id)).size).toBe(9);
+        expect(await all(adaToken, 'AllAccounts')).toHaveLength(40);
+        // FLS decides the optional fields: Sam cannot read AnnualRevenue.
+        expect(Object.keys(mine[0]!.fields)).toEqual(['Name']);
+        const names = mine.map((r) => String(r.fields.Name?.value));
+        expect(names).toEqual([...names].sort());
+        expect((await api(samToken, `${V}/ui-api/list-records/Account/NoSuchView`)).status).toBe(
+            404
+        );
+    });
+
     it('answers ui-api records in the real shape, spanning parents', async () => {
         const { status, body } = await api(
             samToken,

@@ -77,6 +77,12 @@ const editable = (
     dataType: FieldType,
     extra: Partial<FieldDef> = {}
 ): FieldDef => ({ apiName, label, dataType, createable: true, updateable: true, ...extra });
+/** A multi-currency org: each record's currency (Setup → Company Information → Currencies). */
+const currencyIsoCode = (): FieldDef =>
+    editable('CurrencyIsoCode', 'Currency ISO Code', 'Picklist', {
+        picklistValues: ['USD', 'EUR', 'GBP', 'JPY'],
+        defaultValue: 'USD'
+    });
 const reference = (
     apiName: string,
     label: string,
@@ -150,6 +156,7 @@ export const OBJECTS: ObjectDef[] = [
                 picklistValues: ['Hot', 'Warm', 'Cold']
             }),
             editable('AnnualRevenue', 'Annual Revenue', 'Currency'),
+            currencyIsoCode(),
             editable('NumberOfEmployees', 'Employees', 'Int'),
             editable('Phone', 'Account Phone', 'Phone'),
             editable('Website', 'Website', 'Url'),
@@ -204,6 +211,7 @@ export const OBJECTS: ObjectDef[] = [
                 ]
             }),
             editable('Amount', 'Amount', 'Currency'),
+            currencyIsoCode(),
             editable('Probability', 'Probability (%)', 'Double'),
             editable('CloseDate', 'Close Date', 'Date', { required: true }),
             system('IsClosed', 'Closed', 'Boolean'),

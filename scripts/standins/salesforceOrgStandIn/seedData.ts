@@ -37,6 +37,15 @@ export const DEACTIVATED_USER_ID = makeId('005', 3);
 /** The workbench's record page shows this Account: owned by Sam, so both users can see it. */
 export const SAMPLE_ACCOUNT_ID = makeId('001', 1);
 export const SAMPLE_ACCOUNT_NAME = 'Acme Corporation';
+/** One of Sam's accounts that trades in euros: its amounts print in EUR (a multi-currency org). */
+export const EURO_ACCOUNT_ID = makeId('001', 15);
+/**
+ * One of Sam's accounts on legal hold: the org's own rule (a trigger, in a real org) refuses new
+ * Files on it, so a document generated for it fails to save while the others succeed.
+ */
+export const LEGAL_HOLD_ACCOUNT_ID = makeId('001', 10);
+export const LEGAL_HOLD_MESSAGE =
+    'Files cannot be added to an account on legal hold. Ask legal to lift the hold first.';
 
 export const STANDIN_USERNAMES = {
     ada: 'ada.admin@resident.standin',
@@ -181,6 +190,8 @@ export function buildSeedData(): SeedData {
             a === 1
                 ? SAMPLE_ACCOUNT_NAME
                 : `${COMPANY_WORDS[a % COMPANY_WORDS.length]} ${COMPANY_SUFFIX[a % COMPANY_SUFFIX.length]}${a > 20 ? ` ${a}` : ''}`;
+        // Set apart from the PRNG so every other seeded value stays as it was.
+        const currency = accountId === EURO_ACCOUNT_ID ? 'EUR' : 'USD';
         records.push({
             type: 'Account',
             fields: {
@@ -188,6 +199,7 @@ export function buildSeedData(): SeedData {
                 ...audit(ownerId),
                 OwnerId: ownerId,
                 Name: name,
+                CurrencyIsoCode: currency,
                 Industry: a === 1 ? 'Technology' : pick(INDUSTRIES),
                 Type: a % 3 === 0 ? 'Prospect' : 'Customer - Direct',
                 Rating: pick(['Hot', 'Warm', 'Cold']),
@@ -200,7 +212,9 @@ export function buildSeedData(): SeedData {
                 Description:
                     a === 1
                         ? 'Long-standing customer; renewal talks start in Q3.'
-                        : `Sample account ${a} in the stand-in org (test data).`
+                        : accountId === LEGAL_HOLD_ACCOUNT_ID
+                          ? `Sample account ${a} in the stand-in org (test data). On legal hold: no new files.`
+                          : `Sample account ${a} in the stand-in org (test data).`
             }
         });
         // Accounts 2 and 3 are Ada's but shared with Sam: read-only and read/write.
@@ -253,6 +267,7 @@ export function buildSeedData(): SeedData {
                     AccountId: accountId,
                     StageName: stage,
                     Amount: Math.round(random() * 100) * 5000,
+                    CurrencyIsoCode: currency,
                     Probability: stage === 'Closed Won' ? 100 : stage === 'Closed Lost' ? 0 : 40,
                     CloseDate: `2026-${String(1 + (oppCount % 12)).padStart(2, '0')}-15`,
                     IsClosed: stage.startsWith('Closed'),

@@ -24,7 +24,8 @@ type PageKey =
     | 'trust-settings'
     | 'reports'
     | 'trust-center'
-    | 'templates';
+    | 'templates'
+    | 'batch-documents';
 
 /** The app pages: their title and the one component each holds, with its App Builder settings. */
 const APP_PAGES: Record<
@@ -37,7 +38,13 @@ const APP_PAGES: Record<
     'trust-settings': { title: 'Trust settings', tag: 'c-trust-settings', props: {} },
     reports: { title: 'Reports', tag: 'c-report-scheduler', props: { pageSize: 25 } },
     'trust-center': { title: 'Resident Trust Center', tag: 'c-trust-center', props: {} },
-    templates: { title: 'Document templates', tag: 'c-template-editor', props: {} }
+    templates: { title: 'Document templates', tag: 'c-template-editor', props: {} },
+    // As an admin would set it in App Builder: Account templates, the Quote first, two at a time.
+    'batch-documents': {
+        title: 'Batch documents',
+        tag: 'c-document-batch-generator',
+        props: { objectApiName: 'Account', defaultTemplateName: 'Quote', concurrency: 2 }
+    }
 };
 
 function container(containerId: string): HTMLElement {

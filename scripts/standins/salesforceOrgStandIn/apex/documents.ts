@@ -14,6 +14,7 @@ import {
     OBJECTS,
     type ObjectDef
 } from '../schema';
+import { OrgError } from '../orgStore';
 import { logActivity } from './activity';
 import {
     asUser,
@@ -147,6 +148,14 @@ function canonicalPath(object: ObjectDef, path: unknown, context: ApexContext): 
     return canonical.join('.');
 }
 
+/** DocumentRecordReader.addCurrency: a multi-currency org's `CurrencyIsoCode`, when the user may read it. */
+function withCurrency(object: ObjectDef, paths: string[], context: ApexContext): string[] {
+    const field = fieldDef(object, 'CurrencyIsoCode');
+    return field && context.store.canReadField(context.user, object.apiName, field.apiName)
+        ? [...paths, field.apiName]
+        : paths;
+}
+
 /** The REST-style nested record without `attributes`, as Apex's getPopulatedFieldsAsMap gives it. */
 function withoutAttributes(value: unknown): unknown {
     if (value === null || typeof value !== 'object') return value;
@@ -213,7 +222,14 @@ export function readRecordData(params: ApexParams, context: ApexContext): Docume
         if (canonical) paths.push(canonical);
         else answer.unreadableFields.push(String(path));
     }
-    const [record] = readRows(context, object, `Id = ${soqlLiteral(recordId)}`, paths, '', 1);
+    const [record] = readRows(
+        context,
+        object,
+        `Id = ${soqlLiteral(recordId)}`,
+        withCurrency(object, paths, context),
+        '',
+        1
+    );
     if (!record) throw new AuraHandledError(NO_RECORD);
     answer.record = record;
     for (const child of children) {
@@ -260,7 +276,7 @@ export function readRecordData(params: ApexParams, context: ApexContext): Docume
             context,
             found.childObject,
             `${found.field.apiName} = ${soqlLiteral(recordId)}`,
-            childPaths,
+            withCurrency(found.childObject, childPaths, context),
             ` ORDER BY ${[...order, 'Id'].join(', ')}`,
             wanted + 1
         );
@@ -294,13 +310,26 @@ export function saveDocument(params: ApexParams, context: ApexContext): SavedDoc
     const template = readTemplate(templateId, context);
     if (!context.store.canReadId(context.user, recordId)) throw new AuraHandledError(NO_RECORD);
     const versionId = asUser(
-        () =>
-            context.store.uploadFile(context.user, {
-                Title: fileName.replace(/\.pdf$/i, ''),
-                PathOnClient: fileName,
-                VersionData: base64,
-                FirstPublishLocationId: recordId
-            }),
+        () => {
+            try {
+                return context.store.uploadFile(context.user, {
+                    Title: fileName.replace(/\.pdf$/i, ''),
+                    PathOnClient: fileName,
+                    VersionData: base64,
+                    FirstPublishLocationId: recordId
+                });
+            } catch (err) {
+                // DocumentFileController: a DmlException (the org's own rules) is
+                // Resident_Error_DocSaveFailed with the DML message.
+                if (
+                    err instanceof OrgError &&
+                    err.errorCode === 'FIELD_CUSTOM_VALIDATION_EXCEPTION'
+                ) {
+                    throw new AuraHandledError(`The document was not saved: ${err.message}`);
+                }
+                throw err;
+            }
+        },
         { notFound: NO_RECORD }
     );
     const file = context.store.files().find((f) => f.contentVersionId === versionId)!;

@@ -2,25 +2,23 @@ import { LightningElement, api, wire } from 'lwc';
 import { getObjectInfo } from 'lightning/uiObjectInfoApi';
 import { NavigationMixin } from 'lightning/navigation';
 import listTemplates from '@salesforce/apex/DocumentTemplateController.listTemplates';
-import getTemplate from '@salesforce/apex/DocumentTemplateController.getTemplate';
-import readRecordData from '@salesforce/apex/DocumentRecordController.readRecordData';
-import saveDocument from '@salesforce/apex/DocumentFileController.saveDocument';
-import getRelaySession from '@salesforce/apex/RelayConnectionController.getRelaySession';
 import userLocale from '@salesforce/i18n/locale';
 import userTimeZone from '@salesforce/i18n/timeZone';
 import userCurrency from '@salesforce/i18n/currency';
-import { fieldsUsed, mergeTemplate, prepareTemplate } from 'c/documentMerge';
-import type {
-    DocumentRecordData,
-    DocumentTemplate,
-    DocumentTemplateSummary,
-    ObjectDescribe,
-    SavedDocument
-} from 'c/documentMerge';
-import { RelayRequestError, renderPdf } from 'c/relayClient';
-import type { LimitBreach, RelaySession } from 'c/relayClient';
+import type { DocumentTemplateSummary, SavedDocument } from 'c/documentMerge';
+import {
+    GenerationError,
+    MAX_SAVED_PDF_BYTES,
+    RelaySessionKeeper,
+    WiredDescribes,
+    generateDocument,
+    loadTemplateImage,
+    megabytes,
+    prepareDocumentTemplate,
+    saveDocumentFile
+} from 'c/documentPipeline';
+import type { GeneratedDocument } from 'c/documentPipeline';
 import { formatLabel, readableError } from 'c/userMessages';
-import { loadTemplateImage } from './templateImages';
 import titleLabel from '@salesforce/label/c.Resident_DocGen_Title';
 import templateLabel from '@salesforce/label/c.Resident_DocGen_Template';
 import choosePlaceholderLabel from '@salesforce/label/c.Resident_DocGen_ChooseTemplate';
@@ -36,35 +34,14 @@ import problemsTitleLabel from '@salesforce/label/c.Resident_DocGen_ProblemsTitl
 import problemsHelpLabel from '@salesforce/label/c.Resident_DocGen_ProblemsHelp';
 import previewTitleLabel from '@salesforce/label/c.Resident_DocGen_PreviewTitle';
 import warningsTitleLabel from '@salesforce/label/c.Resident_DocGen_WarningsTitle';
-import missingGlyphsLabel from '@salesforce/label/c.Resident_DocGen_MissingGlyphs';
 import saveLabel from '@salesforce/label/c.Resident_DocGen_Save';
 import savingLabel from '@salesforce/label/c.Resident_DocGen_Saving';
 import downloadLabel from '@salesforce/label/c.Resident_DocGen_Download';
 import savedLabel from '@salesforce/label/c.Resident_DocGen_Saved';
-import saveFailedLabel from '@salesforce/label/c.Resident_DocGen_SaveFailed';
 import tooBigToSaveLabel from '@salesforce/label/c.Resident_DocGen_TooBigToSave';
-import templateFailedLabel from '@salesforce/label/c.Resident_DocGen_TemplateFailed';
-import recordFailedLabel from '@salesforce/label/c.Resident_DocGen_RecordFailed';
-import sessionFailedLabel from '@salesforce/label/c.Resident_DocGen_SessionFailed';
-import relayUnreachableLabel from '@salesforce/label/c.Resident_DocGen_RelayUnreachable';
-import relayRefusedLabel from '@salesforce/label/c.Resident_DocGen_RelayRefused';
-import relayTooBigLabel from '@salesforce/label/c.Resident_DocGen_RelayTooBig';
-import relayBadAnswerLabel from '@salesforce/label/c.Resident_DocGen_RelayBadAnswer';
-import tooBigLabel from '@salesforce/label/c.Resident_DocGen_TooBig';
-import limitSizeLabel from '@salesforce/label/c.Resident_DocGen_LimitSize';
-import limitImagesLabel from '@salesforce/label/c.Resident_DocGen_LimitImages';
-import limitImageSizeLabel from '@salesforce/label/c.Resident_DocGen_LimitImageSize';
-import limitImagePixelsLabel from '@salesforce/label/c.Resident_DocGen_LimitImagePixels';
-import limitColumnsLabel from '@salesforce/label/c.Resident_DocGen_LimitColumns';
-import limitMarginBlocksLabel from '@salesforce/label/c.Resident_DocGen_LimitMarginBlocks';
-import requestIdLabel from '@salesforce/label/c.Resident_DocGen_RequestId';
-import documentTitleLabel from '@salesforce/label/c.Resident_DocGen_DocumentTitle';
 
-/** What `DocumentFileController.saveDocument` accepts (its MAX_PDF_BYTES). */
-export const MAX_SAVED_PDF_BYTES = 3 * 1024 * 1024;
-
-/** How long a describe may take through Lightning Data Service before the field counts as unseen. */
-const DESCRIBE_TIMEOUT_MS = 10000;
+/** What `DocumentFileController.saveDocument` accepts (kept here for the tests that import it). */
+export { MAX_SAVED_PDF_BYTES };
 
 type ViewState =
     | 'loading'
@@ -77,64 +54,9 @@ type ViewState =
     | 'failed';
 type SaveState = 'idle' | 'saving' | 'saved' | 'failed';
 
-interface PendingDescribe {
-    key: string;
-    resolve: (value: ObjectDescribe | undefined) => void;
-    timer: ReturnType<typeof setTimeout>;
-}
-
 interface Notice {
     key: string;
     text: string;
-}
-
-const LIMIT_LABELS: Record<LimitBreach['limit'], string> = {
-    maxDescriptionBytes: limitSizeLabel,
-    maxPages: limitSizeLabel,
-    maxImageBytes: limitImageSizeLabel,
-    maxImages: limitImagesLabel,
-    maxImagePixels: limitImagePixelsLabel,
-    maxTableColumns: limitColumnsLabel,
-    maxListDepth: limitColumnsLabel,
-    maxHeaderFooterBlocks: limitMarginBlocksLabel
-};
-
-function megabytes(bytes: number): string {
-    return (bytes / (1024 * 1024)).toFixed(1);
-}
-
-/** A code point as the user sees it, with its number for the admin who picks a font. */
-function describeCharacter(codePoint: number): string {
-    const hex = codePoint.toString(16).toUpperCase().padStart(4, '0');
-    return `${String.fromCodePoint(codePoint)} (U+${hex})`;
-}
-
-/** Reads a Blob as base64 without its `data:` prefix (what saveDocument takes). */
-function blobToBase64(blob: Blob): Promise<string> {
-    return new Promise((resolve, reject) => {
-        const reader = new FileReader();
-        reader.onload = () => {
-            const url = String(reader.result ?? '');
-            resolve(url.slice(url.indexOf(',') + 1));
-        };
-        reader.onerror = () => reject(reader.error ?? new Error('read failed'));
-        reader.readAsDataURL(blob);
-    });
-}
-
-/** File names Salesforce and every OS accept: no path separators or control characters. */
-function safeFileName(title: string): string {
-    // Control characters become spaces (a regular expression of them trips the linter).
-    const printable = [...title].map((c) => {
-        return c.charCodeAt(0) < 0x20 ? ' ' : c;
-    });
-    const cleaned = printable
-        .join('')
-        .replace(/[\\/:*?"<>|]+/g, ' ')
-        .replace(/\s+/g, ' ')
-        .trim()
-        .slice(0, 190);
-    return `${cleaned || 'Document'}.pdf`;
 }
 
 /**
@@ -164,10 +86,12 @@ export default class DocumentGenerator extends NavigationMixin(LightningElement)
 
     /** The reactive config through which prepareTemplate's describes are read (LDS, bridged). */
     describeRequest?: string;
-    private pendingDescribe: PendingDescribe | null = null;
-    private describeCache = new Map<string, ObjectDescribe | undefined>();
-    private describeChain: Promise<unknown> = Promise.resolve();
+    private readonly describes = new WiredDescribes((name) => {
+        this.describeRequest = name;
+    });
+    private readonly sessions = new RelaySessionKeeper();
     private pdf?: Blob;
+    private document?: GeneratedDocument;
     private generation = 0;
     private connected = false;
 
@@ -197,11 +121,7 @@ export default class DocumentGenerator extends NavigationMixin(LightningElement)
         this.connected = false;
         this.generation += 1;
         this.releasePreview();
-        if (this.pendingDescribe) {
-            clearTimeout(this.pendingDescribe.timer);
-            this.pendingDescribe.resolve(undefined);
-            this.pendingDescribe = null;
-        }
+        this.describes.dispose();
     }
 
     // ───────────── Templates ─────────────
@@ -253,7 +173,8 @@ export default class DocumentGenerator extends NavigationMixin(LightningElement)
     /** Template → describe check → the user's data → merge → the relay's PDF → preview. */
     async generate(): Promise<void> {
         const templateId = this.selectedTemplateId;
-        if (!templateId || !this.recordId) return;
+        const recordId = this.recordId;
+        if (!templateId || !recordId) return;
         const run = ++this.generation;
         const current = () => run === this.generation && this.connected;
         this.releasePreview();
@@ -266,148 +187,59 @@ export default class DocumentGenerator extends NavigationMixin(LightningElement)
         this.state = 'generating';
         this.step = stepTemplateLabel;
 
-        let source: DocumentTemplate;
         try {
-            source = (await getTemplate({ templateId })) as DocumentTemplate;
-        } catch (error) {
-            if (current()) this.fail(formatLabel(templateFailedLabel, readableError(error)));
-            return;
-        }
-        if (!current()) return;
-        const prepared = await prepareTemplate(source, (name) => this.loadDescribe(name), {
-            forGeneration: true
-        });
-        if (!current()) return;
-        if (!prepared.template) {
-            this.problems = prepared.problems.map((p, i) => ({ key: `p${i}`, text: p.message }));
-            this.state = 'problems';
-            return;
-        }
-
-        this.step = stepRecordLabel;
-        const used = fieldsUsed(prepared.template);
-        let data: DocumentRecordData;
-        try {
-            data = (await readRecordData({
-                recordId: this.recordId,
-                fields: used.fields,
-                children: used.children
-            })) as DocumentRecordData;
-        } catch (error) {
-            if (current()) this.fail(formatLabel(recordFailedLabel, readableError(error)));
-            return;
-        }
-        if (!current()) return;
-        const recordName = typeof data.record?.Name === 'string' ? data.record.Name : '';
-        const title = recordName
-            ? formatLabel(documentTitleLabel, source.name, recordName)
-            : source.name;
-        const merged = await mergeTemplate(prepared.template, data, {
-            locale: userLocale,
-            timeZone: userTimeZone,
-            defaultCurrencyIsoCode: userCurrency,
-            loadImage: loadTemplateImage,
-            title
-        });
-        if (!current()) return;
-
-        this.step = stepPdfLabel;
-        let session: RelaySession;
-        try {
-            session = (await getRelaySession({ scopes: ['pdf'], taskId: null })) as RelaySession;
-        } catch (error) {
-            if (current()) this.fail(formatLabel(sessionFailedLabel, readableError(error)));
-            return;
-        }
-        if (!current()) return;
-        try {
-            const rendered = await renderPdf(session, merged.document);
+            const preparation = await prepareDocumentTemplate(templateId, this.describes.load);
             if (!current()) return;
-            this.pdf = rendered.pdf;
-            this.previewUrl = URL.createObjectURL(rendered.pdf);
-            this.fileName = safeFileName(title);
-            const glyphs = rendered.warnings.missingCharacters;
-            this.warnings = [
-                ...merged.warnings.map((w, i) => ({ key: `w${i}`, text: w.message })),
-                ...(glyphs.length
-                    ? [
-                          {
-                              key: 'glyphs',
-                              text: formatLabel(
-                                  missingGlyphsLabel,
-                                  glyphs.map(describeCharacter).join(', ')
-                              )
-                          }
-                      ]
-                    : [])
-            ];
+            if (!preparation.prepared) {
+                this.problems = preparation.problems.map((text, i) => ({ key: `p${i}`, text }));
+                this.state = 'problems';
+                return;
+            }
+            const generated = await generateDocument(preparation.prepared, recordId, {
+                sessions: this.sessions,
+                formats: { locale: userLocale, timeZone: userTimeZone, currency: userCurrency },
+                loadImage: loadTemplateImage,
+                onStep: (stage) => {
+                    if (current()) this.step = stage === 'record' ? stepRecordLabel : stepPdfLabel;
+                }
+            });
+            if (!current()) return;
+            this.document = generated;
+            this.pdf = generated.pdf;
+            this.previewUrl = URL.createObjectURL(generated.pdf);
+            this.fileName = generated.fileName;
+            this.warnings = generated.warnings.map((text, i) => ({ key: `w${i}`, text }));
             this.state = 'preview';
-            if (rendered.pdf.size > MAX_SAVED_PDF_BYTES) {
+            if (generated.pdf.size > MAX_SAVED_PDF_BYTES) {
                 this.saveState = 'failed';
                 this.saveError = formatLabel(
                     tooBigToSaveLabel,
-                    megabytes(rendered.pdf.size),
+                    megabytes(generated.pdf.size),
                     megabytes(MAX_SAVED_PDF_BYTES)
                 );
             }
         } catch (error) {
-            if (current()) this.fail(this.relayMessage(error));
+            if (!current()) return;
+            this.failure = error instanceof GenerationError ? error.message : readableError(error);
+            this.state = 'failed';
         }
-    }
-
-    private fail(message: string): void {
-        this.failure = message;
-        this.state = 'failed';
-    }
-
-    /** What to tell the user about a failed conversion: what happened and what to do. */
-    private relayMessage(error: unknown): string {
-        if (!(error instanceof RelayRequestError)) {
-            return formatLabel(relayBadAnswerLabel, readableError(error));
-        }
-        const request = error.requestId ? ' ' + formatLabel(requestIdLabel, error.requestId) : '';
-        if (error.kind === 'limit' && error.breach) {
-            const { limit, actual, max } = error.breach;
-            const bytes = limit === 'maxDescriptionBytes' || limit === 'maxImageBytes';
-            return formatLabel(
-                tooBigLabel,
-                LIMIT_LABELS[limit],
-                bytes ? megabytes(actual) : actual,
-                bytes ? megabytes(max) : max
-            );
-        }
-        if (error.kind === 'network') {
-            return formatLabel(relayUnreachableLabel, error.message);
-        }
-        if (error.kind === 'http' && error.relayType === 'payload_too_large') {
-            return formatLabel(relayTooBigLabel, error.message) + request;
-        }
-        if (error.kind === 'http') {
-            return formatLabel(relayRefusedLabel, error.message) + request;
-        }
-        return formatLabel(relayBadAnswerLabel, error.message) + request;
     }
 
     // ───────────── Saving ─────────────
 
     async handleSave(): Promise<void> {
-        if (!this.pdf || !this.recordId || !this.selectedTemplateId) return;
+        if (!this.pdf || !this.document || !this.selectedTemplateId) return;
         if (this.pdf.size > MAX_SAVED_PDF_BYTES) return;
         this.saveState = 'saving';
         this.saveError = '';
         try {
-            const base64Pdf = await blobToBase64(this.pdf);
-            const saved = (await saveDocument({
-                recordId: this.recordId,
-                fileName: this.fileName,
-                base64Pdf,
-                templateId: this.selectedTemplateId
-            })) as SavedDocument;
+            const saved = await saveDocumentFile(this.document, this.selectedTemplateId);
             this.saved = { ...saved, fileUrl: await this.fileUrl(saved.contentDocumentId) };
             this.saveState = 'saved';
         } catch (error) {
             // The preview stays: nothing is lost, the user can try again or download it.
-            this.saveError = formatLabel(saveFailedLabel, readableError(error));
+            this.saveError =
+                error instanceof GenerationError ? error.message : readableError(error);
             this.saveState = 'failed';
         }
     }
@@ -441,53 +273,11 @@ export default class DocumentGenerator extends NavigationMixin(LightningElement)
 
     /**
      * prepareTemplate asks for describes one object at a time; each goes through the getObjectInfo
-     * wire (the user's own describe, so hidden fields stay unknown). A describe that fails or does
-     * not come leaves its fields unseen: they print empty with a warning.
+     * wire (the user's own describe, so hidden fields stay unknown), bridged by WiredDescribes.
      */
-    private loadDescribe(objectApiName: string): Promise<ObjectDescribe | undefined> {
-        const key = objectApiName.toLowerCase();
-        if (this.describeCache.has(key)) return Promise.resolve(this.describeCache.get(key));
-        const next = this.describeChain.then(
-            () =>
-                new Promise<ObjectDescribe | undefined>((resolve) => {
-                    if (this.describeCache.has(key)) {
-                        resolve(this.describeCache.get(key));
-                        return;
-                    }
-                    // eslint-disable-next-line @lwc/lwc/no-async-operation
-                    const timer = setTimeout(() => {
-                        this.pendingDescribe = null;
-                        this.describeRequest = undefined;
-                        resolve(undefined);
-                    }, DESCRIBE_TIMEOUT_MS);
-                    this.pendingDescribe = { key, resolve, timer };
-                    this.describeRequest = objectApiName;
-                })
-        );
-        this.describeChain = next.catch(() => undefined);
-        return next;
-    }
-
     @wire(getObjectInfo, { objectApiName: '$describeRequest' })
     wiredDescribe(result: { data?: unknown; error?: unknown }): void {
-        const data = result.data as ObjectDescribe | undefined;
-        const pending = this.pendingDescribe;
-        if (data?.apiName) {
-            this.describeCache.set(data.apiName.toLowerCase(), data);
-        }
-        if (!pending) return;
-        if (data?.apiName && data.apiName.toLowerCase() === pending.key) {
-            clearTimeout(pending.timer);
-            this.pendingDescribe = null;
-            pending.resolve(data);
-        } else if (result.error) {
-            clearTimeout(pending.timer);
-            this.pendingDescribe = null;
-            this.describeCache.set(pending.key, undefined);
-            // The same config will not emit again: forget it so a later request asks afresh.
-            this.describeRequest = undefined;
-            pending.resolve(undefined);
-        }
+        this.describes.receive(result);
     }
 
     // ───────────── Preview ─────────────
@@ -496,6 +286,7 @@ export default class DocumentGenerator extends NavigationMixin(LightningElement)
         if (this.previewUrl) URL.revokeObjectURL(this.previewUrl);
         this.previewUrl = undefined;
         this.pdf = undefined;
+        this.document = undefined;
     }
 
     get isLoading(): boolean {

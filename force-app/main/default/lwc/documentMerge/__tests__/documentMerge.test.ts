@@ -562,6 +562,52 @@ describe('c/documentMerge', () => {
         });
     });
 
+    describe('multi-currency orgs: the record’s currency, whatever the user’s', () => {
+        const body =
+            '<p>{{AnnualRevenue}}</p>{{#each Opportunities where="StageName != \'Closed Lost\'" sort="Name asc" limit=2}}<p>{{Name}}: {{Amount}}</p>{{/each}}<p>Total {{#total Amount | currency}}</p>';
+        const inEuros = {
+            ...ACCOUNT,
+            CurrencyIsoCode: 'EUR',
+            Opportunities: ACCOUNT.Opportunities.map((o) => ({ ...o, CurrencyIsoCode: 'EUR' }))
+        };
+
+        it('formats a EUR record as euros for a US user whose currency is USD', async () => {
+            const result = await merge(
+                body,
+                { locale: 'en-US', defaultCurrencyIsoCode: 'USD' },
+                inEuros
+            );
+            expect(textOf(result.document)).toBe(
+                ['€1,234,567.50', 'Big deal: €50,000.00', 'No amount:', 'Total €50,000.00'].join(
+                    '\n'
+                )
+            );
+            expect(result.warnings).toEqual([]);
+        });
+
+        it('formats the same record as euros, in German, for a German user', async () => {
+            expect(
+                await textFor(body, { locale: 'de-DE', defaultCurrencyIsoCode: 'USD' }, inEuros)
+            ).toBe(
+                [
+                    `1.234.567,50${NBSP}€`,
+                    `Big deal: 50.000,00${NBSP}€`,
+                    'No amount:',
+                    `Total 50.000,00${NBSP}€`
+                ].join('\n')
+            );
+        });
+
+        it('falls back to the user’s currency when the org has no CurrencyIsoCode', async () => {
+            expect(
+                await textFor(body, { locale: 'de-DE', defaultCurrencyIsoCode: 'EUR' }, ACCOUNT)
+            ).toContain(`1.234.567,50${NBSP}€`);
+            expect(
+                await textFor(body, { locale: 'en-US', defaultCurrencyIsoCode: 'USD' }, ACCOUNT)
+            ).toContain('$1,234,567.50');
+        });
+    });
+
     describe('conditions', () => {
         it('shows one branch or the other on comparisons', async () => {
             const body =

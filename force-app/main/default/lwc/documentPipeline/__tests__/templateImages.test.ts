@@ -28,7 +28,7 @@ function jpeg(width: number, height: number): Uint8Array {
     return new Uint8Array([0xff, 0xd8, ...app0, ...sof0, ...new Array(10).fill(0)]);
 }
 
-describe('documentGenerator templateImages', () => {
+describe('documentPipeline templateImages', () => {
     it('maps static resources and File ids to the URLs Salesforce serves them at', () => {
         expect(imageUrl('StaticResource:Resident_SampleLogo')).toMatch(
             /^\/resource\/\d+\/Resident_SampleLogo$/

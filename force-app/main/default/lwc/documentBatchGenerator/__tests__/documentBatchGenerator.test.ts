@@ -1,0 +1,658 @@
+import { createElement } from 'lwc';
+import DocumentBatchGenerator from 'c/documentBatchGenerator';
+import listTemplates from '@salesforce/apex/DocumentTemplateController.listTemplates';
+import getTemplate from '@salesforce/apex/DocumentTemplateController.getTemplate';
+import readRecordData from '@salesforce/apex/DocumentRecordController.readRecordData';
+import saveDocument from '@salesforce/apex/DocumentFileController.saveDocument';
+import getRelaySession from '@salesforce/apex/RelayConnectionController.getRelaySession';
+import { getObjectInfo } from 'lightning/uiObjectInfoApi';
+import { getListInfosByObjectName, getListRecordsByName } from 'lightning/uiListsApi';
+import { RelayRequestError, renderPdf } from 'c/relayClient';
+import { flushPromises, resetDom } from '@resident/jest-utils';
+
+jest.mock(
+    '@salesforce/apex/DocumentTemplateController.listTemplates',
+    () => ({ default: jest.fn() }),
+    { virtual: true }
+);
+jest.mock(
+    '@salesforce/apex/DocumentTemplateController.getTemplate',
+    () => ({ default: jest.fn() }),
+    { virtual: true }
+);
+jest.mock(
+    '@salesforce/apex/DocumentRecordController.readRecordData',
+    () => ({ default: jest.fn() }),
+    { virtual: true }
+);
+jest.mock('@salesforce/apex/DocumentFileController.saveDocument', () => ({ default: jest.fn() }), {
+    virtual: true
+});
+jest.mock(
+    '@salesforce/apex/RelayConnectionController.getRelaySession',
+    () => ({ default: jest.fn() }),
+    { virtual: true }
+);
+jest.mock('c/relayClient', () => {
+    const actual = jest.requireActual('c/relayClient');
+    return { ...actual, renderPdf: jest.fn() };
+});
+// sfdx-lwc-jest's stub of this module has neither adapter: LDS test adapters, as its others are.
+jest.mock('lightning/uiListsApi', () => {
+    const { createLdsTestWireAdapter } = jest.requireActual(
+        '@salesforce/wire-service-jest-util'
+    ) as { createLdsTestWireAdapter: (id: jest.Mock) => unknown };
+    return {
+        getListInfosByObjectName: createLdsTestWireAdapter(jest.fn()),
+        getListRecordsByName: createLdsTestWireAdapter(jest.fn())
+    };
+});
+
+jest.mock(
+    'lightning/progressBar',
+    () => jest.requireActual('../../../../../test/jest-mocks/lightning/progressBar/progressBar'),
+    { virtual: true }
+);
+
+// Labels whose placeholders carry what the user reads (jest.mock is hoisted: one call each).
+jest.mock(
+    '@salesforce/label/c.Resident_Batch_RecordsChosen',
+    () => ({ default: '{0} records in this list view will get a document.' }),
+    { virtual: true }
+);
+jest.mock(
+    '@salesforce/label/c.Resident_Batch_SelectedRecords',
+    () => ({ default: '{0} selected records will get a document.' }),
+    { virtual: true }
+);
+jest.mock(
+    '@salesforce/label/c.Resident_Batch_Generate',
+    () => ({ default: 'Generate {0} documents' }),
+    { virtual: true }
+);
+jest.mock('@salesforce/label/c.Resident_Batch_Progress', () => ({ default: '{0} of {1}' }), {
+    virtual: true
+});
+jest.mock(
+    '@salesforce/label/c.Resident_Batch_Retry',
+    () => ({ default: 'Retry the {0} not generated' }),
+    { virtual: true }
+);
+jest.mock(
+    '@salesforce/label/c.Resident_Batch_Summary',
+    () => ({ default: '{0} saved, {1} failed, {2} not started.' }),
+    { virtual: true }
+);
+jest.mock(
+    '@salesforce/label/c.Resident_Batch_SummaryAllSaved',
+    () => ({ default: 'All {0} documents were saved.' }),
+    { virtual: true }
+);
+jest.mock(
+    '@salesforce/label/c.Resident_Batch_OverLimit',
+    () => ({ default: 'At most {0} documents in one batch.' }),
+    { virtual: true }
+);
+jest.mock(
+    '@salesforce/label/c.Resident_Batch_WrongObject',
+    () => ({ default: 'This record is not of the template’s object ({0}).' }),
+    { virtual: true }
+);
+jest.mock(
+    '@salesforce/label/c.Resident_Batch_ListViewsFailed',
+    () => ({ default: "Couldn't load the list views: {0}" }),
+    { virtual: true }
+);
+jest.mock(
+    '@salesforce/label/c.Resident_Batch_RecordsFailed',
+    () => ({ default: "Couldn't read the list view's records: {0}" }),
+    { virtual: true }
+);
+jest.mock(
+    '@salesforce/label/c.Resident_Batch_ChooseListView',
+    () => ({ default: 'Choose a list view of {0}' }),
+    { virtual: true }
+);
+jest.mock(
+    '@salesforce/label/c.Resident_DocGen_RecordFailed',
+    () => ({ default: "Couldn't read the record: {0}" }),
+    { virtual: true }
+);
+jest.mock(
+    '@salesforce/label/c.Resident_DocGen_RelayUnreachable',
+    () => ({ default: "The PDF service can't be reached ({0})." }),
+    { virtual: true }
+);
+jest.mock(
+    '@salesforce/label/c.Resident_DocGen_SaveFailed',
+    () => ({ default: 'The document was not saved: {0} (record page wording)' }),
+    { virtual: true }
+);
+jest.mock(
+    '@salesforce/label/c.Resident_DocGen_LoadFailed',
+    () => ({ default: "Couldn't load the document templates: {0}" }),
+    { virtual: true }
+);
+jest.mock('@salesforce/label/c.Resident_DocGen_DocumentTitle', () => ({ default: '{0} - {1}' }), {
+    virtual: true
+});
+jest.mock('@salesforce/label/c.Resident_Batch_StatusSaved', () => ({ default: 'Saved' }), {
+    virtual: true
+});
+jest.mock('@salesforce/label/c.Resident_Batch_StatusFailed', () => ({ default: 'Failed' }), {
+    virtual: true
+});
+jest.mock(
+    '@salesforce/label/c.Resident_Batch_StatusNotStarted',
+    () => ({ default: 'Not started' }),
+    { virtual: true }
+);
+jest.mock('@salesforce/label/c.Resident_Batch_StatusRunning', () => ({ default: 'Generating' }), {
+    virtual: true
+});
+jest.mock('@salesforce/label/c.Resident_Batch_StatusWaiting', () => ({ default: 'Waiting' }), {
+    virtual: true
+});
+jest.mock(
+    '@salesforce/label/c.Resident_Doc_WarningImage',
+    () => ({ default: 'The image {0} was left out: {1}' }),
+    { virtual: true }
+);
+
+const mockNavigate = jest.fn();
+jest.mock('lightning/navigation', () => {
+    const Navigate = Symbol('Navigate');
+    const GenerateUrl = Symbol('GenerateUrl');
+    const NavigationMixin = (Base: new () => object) =>
+        class extends Base {
+            [Navigate](pageReference: unknown) {
+                mockNavigate(pageReference);
+            }
+            [GenerateUrl](pageReference: { attributes: { recordId: string } }) {
+                return Promise.resolve(`/lightning/r/${pageReference.attributes.recordId}/view`);
+            }
+        };
+    NavigationMixin.Navigate = Navigate;
+    NavigationMixin.GenerateUrl = GenerateUrl;
+    return { NavigationMixin };
+});
+
+type Wire = { emit(value: unknown): void; error(body?: unknown): void; getLastConfig(): unknown };
+const listMock = listTemplates as unknown as jest.Mock;
+const getTemplateMock = getTemplate as unknown as jest.Mock;
+const readMock = readRecordData as unknown as jest.Mock;
+const saveMock = saveDocument as unknown as jest.Mock;
+const sessionMock = getRelaySession as unknown as jest.Mock;
+const renderMock = renderPdf as unknown as jest.Mock;
+const describeWire = getObjectInfo as unknown as Wire;
+const listViewsWire = getListInfosByObjectName as unknown as Wire;
+const listRecordsWire = getListRecordsByName as unknown as Wire;
+
+const TEMPLATE = {
+    id: 'a0T000000000002AAA',
+    name: 'Quote',
+    baseObject: 'Account',
+    body: '<h1>Quote for {{Name}}</h1>',
+    header: null,
+    footer: null,
+    pageSize: 'A4',
+    orientation: 'portrait',
+    margins: { top: 36, right: 36, bottom: 36, left: 36 },
+    active: true,
+    version: 3
+};
+const SUMMARIES = [
+    { id: TEMPLATE.id, name: 'Quote', baseObject: 'Account', version: 3, lastModified: '' }
+];
+const ACCOUNT_DESCRIBE = {
+    apiName: 'Account',
+    keyPrefix: '001',
+    nameFields: ['Name'],
+    fields: { Name: { apiName: 'Name', dataType: 'String' } },
+    childRelationships: []
+};
+const LIST_VIEWS = {
+    lists: [
+        { apiName: 'AllAccounts', label: 'All Accounts' },
+        { apiName: 'MyAccounts', label: 'My Accounts' }
+    ],
+    nextPageToken: null
+};
+
+const id = (n: number) => `001${String(n).padStart(12, '0')}AAA`;
+const NAMES = ['Acme', 'Globex', 'Initech', 'Umbrella'];
+const listRecord = (n: number) => ({
+    id: id(n),
+    fields: { Name: { value: NAMES[n - 1] ?? `Account ${n}` } }
+});
+const PDF = new Blob(['%PDF-1.7 fake'], { type: 'application/pdf' });
+
+function nameOf(recordId: string): string {
+    const n = Number(recordId.slice(3, 15));
+    return NAMES[n - 1] ?? `Account ${n}`;
+}
+
+function happyPath(): void {
+    listMock.mockResolvedValue(SUMMARIES);
+    getTemplateMock.mockResolvedValue(TEMPLATE);
+    readMock.mockImplementation(({ recordId }: { recordId: string }) =>
+        Promise.resolve({
+            record: { Name: nameOf(recordId) },
+            unreadableFields: [],
+            truncatedRelationships: []
+        })
+    );
+    sessionMock.mockResolvedValue({
+        relayUrl: 'https://relay.example.com',
+        token: 'tok',
+        expiresAt: Date.now() + 600_000
+    });
+    renderMock.mockResolvedValue({ pdf: PDF, warnings: { missingCharacters: [] } });
+    saveMock.mockImplementation(({ recordId }: { recordId: string }) =>
+        Promise.resolve({
+            contentVersionId: `068${recordId.slice(3)}`,
+            contentDocumentId: `069${recordId.slice(3)}`,
+            activityId: `a0A${recordId.slice(3)}`
+        })
+    );
+}
+
+function mount(props: Record<string, unknown> = {}) {
+    const element = createElement('c-document-batch-generator', { is: DocumentBatchGenerator });
+    Object.assign(element, { objectApiName: 'Account', defaultTemplateName: 'Quote', ...props });
+    document.body.appendChild(element);
+    return element;
+}
+
+const q = (element: HTMLElement, dataId: string) =>
+    element.shadowRoot!.querySelector(`[data-id="${dataId}"]`) as HTMLElement &
+        Record<string, unknown>;
+const all = (element: HTMLElement, dataId: string) =>
+    [...element.shadowRoot!.querySelectorAll(`[data-id="${dataId}"]`)] as HTMLElement[];
+const text = (el: Element | null) => (el?.textContent ?? '').replace(/\s+/g, ' ').trim();
+
+/** Each row of the result table: record, status, file or reason. */
+function results(element: HTMLElement): string[][] {
+    return [...element.shadowRoot!.querySelectorAll('tbody tr')].map((tr) => [
+        text(tr.querySelector('[data-id="record-link"]')),
+        text(tr.querySelector('[data-id="status"]')),
+        text(tr.querySelector('[data-id="result"]'))
+    ]);
+}
+
+/** Mounts, lets the template be checked (the describe answers), shows the list views. */
+async function ready(props: Record<string, unknown> = {}): Promise<HTMLElement> {
+    const element = mount(props);
+    await flushPromises();
+    describeWire.emit(ACCOUNT_DESCRIBE);
+    await flushPromises();
+    return element;
+}
+
+async function chooseListView(element: HTMLElement, pages: unknown[][]): Promise<void> {
+    listViewsWire.emit(LIST_VIEWS);
+    await flushPromises();
+    q(element, 'list-view').dispatchEvent(
+        new CustomEvent('change', { detail: { value: 'MyAccounts' } })
+    );
+    await flushPromises();
+    for (const [index, records] of pages.entries()) {
+        listRecordsWire.emit({
+            records,
+            nextPageToken: index < pages.length - 1 ? String((index + 1) * 100) : null
+        });
+        // eslint-disable-next-line no-await-in-loop
+        await flushPromises();
+    }
+}
+
+async function runAll(element: HTMLElement): Promise<void> {
+    q(element, 'generate').click();
+    await flushPromises();
+    await flushPromises();
+}
+
+describe('c-document-batch-generator', () => {
+    afterEach(() => {
+        resetDom();
+        jest.clearAllMocks();
+        sessionMock.mockReset();
+        renderMock.mockReset();
+        saveMock.mockReset();
+        readMock.mockReset();
+    });
+
+    it("says why the templates couldn't load, and tries again", async () => {
+        listMock.mockRejectedValueOnce({ body: { message: 'No access to templates.' } });
+        const element = mount();
+        await flushPromises();
+        expect(text(q(element, 'load-error'))).toBe(
+            "Couldn't load the document templates: No access to templates."
+        );
+        await expect(element).toBeAccessible();
+        happyPath();
+        q(element, 'retry-load').click();
+        await flushPromises();
+        expect(q(element, 'template')).not.toBeNull();
+    });
+
+    it('checks the chosen template, then offers the list views of its object', async () => {
+        happyPath();
+        const element = await ready();
+        expect(listMock).toHaveBeenCalledWith({ baseObject: 'Account' });
+        expect(getTemplateMock).toHaveBeenCalledWith({ templateId: TEMPLATE.id });
+        expect(listViewsWire.getLastConfig()).toEqual({ objectApiName: 'Account', pageSize: 100 });
+        listViewsWire.emit(LIST_VIEWS);
+        await flushPromises();
+        const picker = q(element, 'list-view');
+        expect((picker.options as { label: string }[]).map((o) => o.label)).toEqual([
+            'All Accounts',
+            'My Accounts'
+        ]);
+        expect(picker.placeholder).toBe('Choose a list view of Account');
+        expect(q(element, 'generate').disabled).toBe(true);
+        await expect(element).toBeAccessible();
+    });
+
+    it('reads every page of the chosen list view, then offers to generate them all', async () => {
+        happyPath();
+        const element = await ready();
+        await chooseListView(element, [[listRecord(1), listRecord(2)], [listRecord(3)]]);
+        expect(listRecordsWire.getLastConfig()).toMatchObject({
+            objectApiName: 'Account',
+            listViewApiName: 'MyAccounts',
+            optionalFields: ['Account.Name'],
+            pageToken: '100'
+        });
+        expect(text(q(element, 'record-count'))).toBe(
+            '3 records in this list view will get a document.'
+        );
+        expect(q(element, 'generate').label).toBe('Generate 3 documents');
+        expect(q(element, 'generate').disabled).toBe(false);
+        await expect(element).toBeAccessible();
+    });
+
+    it('says why the list view could not be read', async () => {
+        happyPath();
+        const element = await ready();
+        listViewsWire.emit(LIST_VIEWS);
+        await flushPromises();
+        q(element, 'list-view').dispatchEvent(
+            new CustomEvent('change', { detail: { value: 'MyAccounts' } })
+        );
+        await flushPromises();
+        listRecordsWire.error({ message: 'List view not found.' });
+        await flushPromises();
+        expect(text(q(element, 'records-error'))).toContain(
+            "Couldn't read the list view's records"
+        );
+        expect(q(element, 'generate').disabled).toBe(true);
+        // Choosing it again asks again, and a good answer clears the error.
+        q(element, 'list-view').dispatchEvent(
+            new CustomEvent('change', { detail: { value: 'MyAccounts' } })
+        );
+        await flushPromises();
+        expect(listRecordsWire.getLastConfig()).toMatchObject({ listViewApiName: 'MyAccounts' });
+        listRecordsWire.emit({ records: [listRecord(1)], nextPageToken: null });
+        await flushPromises();
+        expect(q(element, 'records-error')).toBeNull();
+        expect(q(element, 'generate').disabled).toBe(false);
+    });
+
+    it('bounds a batch at 200 records and says so', async () => {
+        happyPath();
+        const element = await ready();
+        const many = Array.from({ length: 150 }, (_, i) => listRecord(i + 1));
+        const more = Array.from({ length: 100 }, (_, i) => listRecord(i + 151));
+        await chooseListView(element, [many, more]);
+        expect(text(q(element, 'over-limit'))).toBe('At most 200 documents in one batch.');
+        expect(q(element, 'generate').label).toBe('Generate 200 documents');
+    });
+
+    it('shows progress as n of N while documents are generated a few at a time', async () => {
+        happyPath();
+        const pending: (() => void)[] = [];
+        renderMock.mockImplementation(
+            () =>
+                new Promise((resolve) => {
+                    pending.push(() => resolve({ pdf: PDF, warnings: { missingCharacters: [] } }));
+                })
+        );
+        const element = await ready();
+        await chooseListView(element, [[1, 2, 3, 4].map(listRecord)]);
+        await runAll(element);
+        // Two at a time (the default): two converting, two waiting.
+        expect(renderMock).toHaveBeenCalledTimes(2);
+        expect(text(q(element, 'progress-text'))).toBe('0 of 4');
+        expect(results(element).map((r) => r[1])).toEqual([
+            'Generating',
+            'Generating',
+            'Waiting',
+            'Waiting'
+        ]);
+        expect(q(element, 'cancel')).not.toBeNull();
+        await expect(element).toBeAccessible();
+
+        pending.shift()!();
+        await flushPromises();
+        expect(text(q(element, 'progress-text'))).toBe('1 of 4');
+        expect(q(element, 'progress').value).toBe(25);
+        expect(renderMock).toHaveBeenCalledTimes(3);
+        while (pending.length) {
+            pending.shift()!();
+            // eslint-disable-next-line no-await-in-loop
+            await flushPromises();
+        }
+        expect(text(q(element, 'progress-text'))).toBe('4 of 4');
+        expect(text(q(element, 'summary'))).toBe('All 4 documents were saved.');
+        expect(q(element, 'cancel')).toBeNull();
+    });
+
+    it('reports each failure beside its record and saves the rest, each with its File and log entry', async () => {
+        happyPath();
+        readMock.mockImplementation(({ recordId }: { recordId: string }) =>
+            recordId === id(2)
+                ? Promise.reject({ body: { message: 'The record does not exist.' } })
+                : Promise.resolve({
+                      record: { Name: nameOf(recordId) },
+                      unreadableFields: [],
+                      truncatedRelationships: []
+                  })
+        );
+        saveMock.mockImplementation(({ recordId }: { recordId: string }) =>
+            recordId === id(3)
+                ? Promise.reject({
+                      body: { message: 'The document was not saved: Files cannot be added.' }
+                  })
+                : Promise.resolve({
+                      contentVersionId: `068${recordId.slice(3)}`,
+                      contentDocumentId: `069${recordId.slice(3)}`,
+                      activityId: `a0A${recordId.slice(3)}`
+                  })
+        );
+        const element = await ready();
+        await chooseListView(element, [[1, 2, 3, 4].map(listRecord)]);
+        await runAll(element);
+
+        expect(results(element)).toEqual([
+            ['Acme', 'Saved', 'Quote - Acme.pdf'],
+            ['Globex', 'Failed', "Couldn't read the record: The record does not exist."],
+            ['Initech', 'Failed', 'The document was not saved: Files cannot be added.'],
+            ['Umbrella', 'Saved', 'Quote - Umbrella.pdf']
+        ]);
+        // Saved through Apex, which writes the File and its Document generated entry together.
+        expect(saveMock.mock.calls.map((c) => c[0].recordId)).toEqual([id(1), id(3), id(4)]);
+        expect(saveMock).toHaveBeenCalledWith(
+            expect.objectContaining({ templateId: TEMPLATE.id, fileName: 'Quote - Acme.pdf' })
+        );
+        const files = all(element, 'file-link');
+        expect(files.map((a) => a.getAttribute('href'))).toEqual([
+            `/lightning/r/069${id(1).slice(3)}/view`,
+            `/lightning/r/069${id(4).slice(3)}/view`
+        ]);
+        expect(all(element, 'record-link')[1]!.getAttribute('href')).toBe(
+            `/lightning/r/${id(2)}/view`
+        );
+        expect(text(q(element, 'summary'))).toBe('2 saved, 2 failed, 0 not started.');
+        expect(q(element, 'retry').label).toBe('Retry the 2 not generated');
+        files[0]!.click();
+        expect(mockNavigate).toHaveBeenCalledWith(
+            expect.objectContaining({
+                attributes: expect.objectContaining({ objectApiName: 'ContentDocument' })
+            })
+        );
+        await expect(element).toBeAccessible();
+    });
+
+    it('retries only the records not generated, keeping the saved ones', async () => {
+        happyPath();
+        renderMock
+            .mockResolvedValueOnce({ pdf: PDF, warnings: { missingCharacters: [] } })
+            .mockRejectedValueOnce(new RelayRequestError('network', 'Failed to fetch'))
+            .mockResolvedValue({ pdf: PDF, warnings: { missingCharacters: [] } });
+        const element = await ready();
+        await chooseListView(element, [[1, 2, 3].map(listRecord)]);
+        await runAll(element);
+        expect(results(element)[1]).toEqual([
+            'Globex',
+            'Failed',
+            "The PDF service can't be reached (Failed to fetch)."
+        ]);
+        expect(saveMock).toHaveBeenCalledTimes(2);
+
+        q(element, 'retry').click();
+        await flushPromises();
+        await flushPromises();
+        expect(readMock.mock.calls.slice(3).map((c) => c[0].recordId)).toEqual([id(2)]);
+        expect(saveMock).toHaveBeenCalledTimes(3);
+        expect(results(element).map((r) => r[1])).toEqual(['Saved', 'Saved', 'Saved']);
+        expect(text(q(element, 'summary'))).toBe('All 3 documents were saved.');
+        expect(q(element, 'retry')).toBeNull();
+    });
+
+    it('Cancel starts no new document, lets the running ones finish, and keeps them', async () => {
+        happyPath();
+        const pending: (() => void)[] = [];
+        renderMock.mockImplementation(
+            () =>
+                new Promise((resolve) => {
+                    pending.push(() => resolve({ pdf: PDF, warnings: { missingCharacters: [] } }));
+                })
+        );
+        const element = await ready();
+        await chooseListView(element, [[1, 2, 3, 4].map(listRecord)]);
+        await runAll(element);
+        q(element, 'cancel').click();
+        await flushPromises();
+        expect(q(element, 'cancelling')).not.toBeNull();
+        expect(q(element, 'cancel').disabled).toBe(true);
+        while (pending.length) {
+            pending.shift()!();
+            // eslint-disable-next-line no-await-in-loop
+            await flushPromises();
+        }
+        expect(renderMock).toHaveBeenCalledTimes(2);
+        expect(results(element).map((r) => r[1])).toEqual([
+            'Saved',
+            'Saved',
+            'Not started',
+            'Not started'
+        ]);
+        expect(text(q(element, 'summary'))).toBe('2 saved, 0 failed, 2 not started.');
+        expect(q(element, 'retry').label).toBe('Retry the 2 not generated');
+        await expect(element).toBeAccessible();
+    });
+
+    it('mints a new relay session when the token runs out in the middle of a batch', async () => {
+        happyPath();
+        sessionMock
+            .mockResolvedValueOnce({
+                relayUrl: 'https://relay.example.com',
+                token: 'first',
+                expiresAt: Date.now() + 600_000
+            })
+            .mockResolvedValueOnce({
+                relayUrl: 'https://relay.example.com',
+                token: 'second',
+                expiresAt: Date.now() + 600_000
+            });
+        let calls = 0;
+        renderMock.mockImplementation((session: { token: string }) => {
+            calls += 1;
+            // The relay refuses the first token from the third conversion on: it expired.
+            if (session.token === 'first' && calls >= 3) {
+                return Promise.reject(
+                    new RelayRequestError('http', 'The session token has expired.', {
+                        status: 401,
+                        relayType: 'unauthorized'
+                    })
+                );
+            }
+            return Promise.resolve({ pdf: PDF, warnings: { missingCharacters: [] } });
+        });
+        const element = await ready({ concurrency: 1 });
+        await chooseListView(element, [[1, 2, 3, 4].map(listRecord)]);
+        await runAll(element);
+        expect(results(element).map((r) => r[1])).toEqual(['Saved', 'Saved', 'Saved', 'Saved']);
+        expect(sessionMock).toHaveBeenCalledTimes(2);
+        expect(renderMock.mock.calls.map((c) => c[0].token)).toEqual([
+            'first',
+            'first',
+            'first',
+            'second',
+            'second'
+        ]);
+    });
+
+    it('generates for records a flow hands over, without a list view, and refuses other objects', async () => {
+        happyPath();
+        const element = await ready({
+            recordIds: [id(1), id(2), '003000000000001AAA', 'not an id']
+        });
+        expect(q(element, 'list-view')).toBeNull();
+        expect(text(q(element, 'record-count'))).toBe('3 selected records will get a document.');
+        await runAll(element);
+        expect(results(element)).toEqual([
+            ['Acme', 'Saved', 'Quote - Acme.pdf'],
+            ['Globex', 'Saved', 'Quote - Globex.pdf'],
+            [
+                '003000000000001AAA',
+                'Failed',
+                'This record is not of the template’s object (Account).'
+            ]
+        ]);
+        expect(readMock).toHaveBeenCalledTimes(2);
+    });
+
+    it("fetches the template's logo once for the whole batch, and says on each row it is missing", async () => {
+        happyPath();
+        getTemplateMock.mockResolvedValue({
+            ...TEMPLATE,
+            body: '{{image "StaticResource:Logo" width=80}}<h1>Quote for {{Name}}</h1>'
+        });
+        const fetchMock = jest.fn(() => Promise.resolve({ ok: false, status: 404 }));
+        const originalFetch = globalThis.fetch;
+        globalThis.fetch = fetchMock as unknown as typeof fetch;
+        try {
+            const element = await ready();
+            await chooseListView(element, [[1, 2, 3].map(listRecord)]);
+            await runAll(element);
+            expect(fetchMock).toHaveBeenCalledTimes(1);
+            expect(results(element).map((r) => r[1])).toEqual(['Saved', 'Saved', 'Saved']);
+            expect(results(element)[2]![2]).toContain(
+                'The image StaticResource:Logo was left out: HTTP 404'
+            );
+        } finally {
+            globalThis.fetch = originalFetch;
+        }
+    });
+
+    it('lists template problems and offers no run', async () => {
+        happyPath();
+        getTemplateMock.mockResolvedValue({ ...TEMPLATE, body: '{{#if Name}}open' });
+        const element = await ready();
+        expect(q(element, 'problems')).not.toBeNull();
+        expect(q(element, 'generate')).toBeNull();
+        await expect(element).toBeAccessible();
+    });
+});

@@ -1,0 +1,314 @@
+import getTemplate from '@salesforce/apex/DocumentTemplateController.getTemplate';
+import readRecordData from '@salesforce/apex/DocumentRecordController.readRecordData';
+import saveDocument from '@salesforce/apex/DocumentFileController.saveDocument';
+import getRelaySession from '@salesforce/apex/RelayConnectionController.getRelaySession';
+import { RelayRequestError, renderPdf } from 'c/relayClient';
+import {
+    GenerationError,
+    MAX_SAVED_PDF_BYTES,
+    RelaySessionKeeper,
+    generateDocument,
+    prepareDocumentTemplate,
+    saveDocumentFile
+} from 'c/documentPipeline';
+import type { GeneratedDocument, PreparedDocumentTemplate } from 'c/documentPipeline';
+import type { DocumentDescription } from 'c/documentModel';
+
+jest.mock(
+    '@salesforce/apex/DocumentTemplateController.getTemplate',
+    () => ({ default: jest.fn() }),
+    { virtual: true }
+);
+jest.mock(
+    '@salesforce/apex/DocumentRecordController.readRecordData',
+    () => ({ default: jest.fn() }),
+    { virtual: true }
+);
+jest.mock('@salesforce/apex/DocumentFileController.saveDocument', () => ({ default: jest.fn() }), {
+    virtual: true
+});
+jest.mock(
+    '@salesforce/apex/RelayConnectionController.getRelaySession',
+    () => ({ default: jest.fn() }),
+    { virtual: true }
+);
+jest.mock('c/relayClient', () => {
+    const actual = jest.requireActual('c/relayClient');
+    return { ...actual, renderPdf: jest.fn() };
+});
+jest.mock(
+    '@salesforce/label/c.Resident_DocGen_SessionFailed',
+    () => ({ default: "Couldn't connect to the PDF service: {0}" }),
+    { virtual: true }
+);
+jest.mock(
+    '@salesforce/label/c.Resident_DocGen_RelayRefused',
+    () => ({ default: 'The PDF service refused the document: {0}' }),
+    { virtual: true }
+);
+jest.mock(
+    '@salesforce/label/c.Resident_DocGen_SaveFailed',
+    () => ({ default: 'The document was not saved: {0}' }),
+    { virtual: true }
+);
+jest.mock(
+    '@salesforce/label/c.Resident_Batch_PdfTooBig',
+    () => ({ default: 'This PDF is {0} MB, larger than {1} MB.' }),
+    { virtual: true }
+);
+jest.mock('@salesforce/label/c.Resident_DocGen_DocumentTitle', () => ({ default: '{0} - {1}' }), {
+    virtual: true
+});
+
+const getTemplateMock = getTemplate as unknown as jest.Mock;
+const readMock = readRecordData as unknown as jest.Mock;
+const saveMock = saveDocument as unknown as jest.Mock;
+const sessionMock = getRelaySession as unknown as jest.Mock;
+const renderMock = renderPdf as unknown as jest.Mock;
+
+const TEMPLATE = {
+    id: 'a0T000000000002AAA',
+    name: 'Quote',
+    baseObject: 'Account',
+    body: '<p>{{Name}}: {{AnnualRevenue}}</p>{{#each Opportunities}}<p>{{Amount}}</p>{{/each}}',
+    header: null,
+    footer: null,
+    pageSize: 'A4',
+    orientation: 'portrait',
+    margins: { top: 36, right: 36, bottom: 36, left: 36 },
+    active: true,
+    version: 3
+};
+
+const DESCRIBES: Record<string, unknown> = {
+    account: {
+        apiName: 'Account',
+        fields: {
+            Name: { apiName: 'Name', dataType: 'String' },
+            AnnualRevenue: { apiName: 'AnnualRevenue', dataType: 'Currency' }
+        },
+        childRelationships: [
+            { relationshipName: 'Opportunities', childObjectApiName: 'Opportunity' }
+        ]
+    },
+    opportunity: {
+        apiName: 'Opportunity',
+        fields: { Amount: { apiName: 'Amount', dataType: 'Currency' } },
+        childRelationships: []
+    }
+};
+const loadDescribe = (name: string) => Promise.resolve(DESCRIBES[name.toLowerCase()] as never);
+
+const PDF = new Blob(['%PDF-1.7 fake'], { type: 'application/pdf' });
+const NOW = 1_800_000_000_000;
+
+function session(token: string, expiresAt: number) {
+    return { relayUrl: 'https://relay.example.com', token, expiresAt };
+}
+
+function textOf(description: DocumentDescription): string {
+    return JSON.stringify(description.body);
+}
+
+async function prepared(): Promise<PreparedDocumentTemplate> {
+    getTemplateMock.mockResolvedValue(TEMPLATE);
+    const result = await prepareDocumentTemplate(TEMPLATE.id, loadDescribe);
+    if (!result.prepared) throw new Error(result.problems.join('; '));
+    return result.prepared;
+}
+
+const EURO_RECORD = {
+    record: {
+        Name: 'Müller GmbH',
+        AnnualRevenue: 1234.5,
+        CurrencyIsoCode: 'EUR',
+        Opportunities: [{ Amount: 99, CurrencyIsoCode: 'EUR' }]
+    },
+    unreadableFields: [],
+    truncatedRelationships: []
+};
+
+describe('c/documentPipeline', () => {
+    afterEach(() => {
+        jest.clearAllMocks();
+    });
+
+    describe('RelaySessionKeeper', () => {
+        it('keeps a session while it has more than a minute left, then mints a new one', async () => {
+            let now = NOW;
+            const keeper = new RelaySessionKeeper(() => now);
+            sessionMock
+                .mockResolvedValueOnce(session('first', NOW + 600_000))
+                .mockResolvedValueOnce(session('second', NOW + 1_200_000));
+            expect((await keeper.current()).token).toBe('first');
+            now = NOW + 530_000;
+            expect((await keeper.current()).token).toBe('first');
+            now = NOW + 545_000;
+            expect((await keeper.current()).token).toBe('second');
+            expect(sessionMock).toHaveBeenCalledTimes(2);
+            expect(sessionMock).toHaveBeenCalledWith({ scopes: ['pdf'], taskId: null });
+        });
+
+        it('mints once for callers that ask together, and renews a refused token once', async () => {
+            const keeper = new RelaySessionKeeper(() => NOW);
+            sessionMock
+                .mockResolvedValueOnce(session('first', NOW + 600_000))
+                .mockResolvedValueOnce(session('second', NOW + 600_000));
+            const [a, b, c] = await Promise.all([
+                keeper.current(),
+                keeper.current(),
+                keeper.current()
+            ]);
+            expect([a.token, b.token, c.token]).toEqual(['first', 'first', 'first']);
+            const [renewed, again] = await Promise.all([keeper.renew(a), keeper.renew(b)]);
+            expect([renewed.token, again.token]).toEqual(['second', 'second']);
+            // A caller still holding the old token gets the new one, without a third mint.
+            expect((await keeper.renew(c)).token).toBe('second');
+            expect(sessionMock).toHaveBeenCalledTimes(2);
+        });
+
+        it('says why when no session can be had', async () => {
+            sessionMock.mockRejectedValueOnce({ body: { message: 'No relay is configured.' } });
+            const error = await new RelaySessionKeeper().current().catch((e: unknown) => e);
+            expect(error).toBeInstanceOf(GenerationError);
+            expect(error).toMatchObject({
+                stage: 'session',
+                message: "Couldn't connect to the PDF service: No relay is configured."
+            });
+        });
+    });
+
+    it('lists template problems and reads nothing', async () => {
+        getTemplateMock.mockResolvedValue({ ...TEMPLATE, body: '{{#if Name}}open' });
+        const result = await prepareDocumentTemplate(TEMPLATE.id, loadDescribe);
+        expect(result.prepared).toBeNull();
+        expect(result.problems).toHaveLength(1);
+        expect(readMock).not.toHaveBeenCalled();
+    });
+
+    it('reads what the template uses, and formats a EUR record in euros for a USD user', async () => {
+        const template = await prepared();
+        readMock.mockResolvedValue(EURO_RECORD);
+        sessionMock.mockResolvedValue(session('tok', Date.now() + 600_000));
+        renderMock.mockResolvedValue({ pdf: PDF, warnings: { missingCharacters: [] } });
+        const keeper = new RelaySessionKeeper();
+        for (const [locale, expected] of [
+            ['en-US', '€1,234.50'],
+            ['de-DE', '1.234,50\u00a0€']
+        ]) {
+            const document = await generateDocument(template, '001000000000015AAA', {
+                sessions: keeper,
+                formats: { locale: locale!, currency: 'USD' }
+            });
+            expect(document).toMatchObject({
+                recordName: 'Müller GmbH',
+                title: 'Quote - Müller GmbH',
+                fileName: 'Quote - Müller GmbH.pdf'
+            });
+            const description = renderMock.mock.lastCall[1] as DocumentDescription;
+            expect(textOf(description)).toContain(expected);
+            expect(textOf(description)).not.toContain('$');
+        }
+        expect(readMock).toHaveBeenCalledWith({
+            recordId: '001000000000015AAA',
+            fields: ['Name', 'AnnualRevenue'],
+            children: [
+                expect.objectContaining({ relationship: 'Opportunities', fields: ['Amount'] })
+            ]
+        });
+    });
+
+    it('renews an expired token once when the relay refuses it, and converts with the new one', async () => {
+        const template = await prepared();
+        readMock.mockResolvedValue(EURO_RECORD);
+        sessionMock
+            .mockResolvedValueOnce(session('stale', Date.now() + 600_000))
+            .mockResolvedValueOnce(session('fresh', Date.now() + 600_000));
+        renderMock
+            .mockRejectedValueOnce(
+                new RelayRequestError('http', 'The session token has expired.', {
+                    status: 401,
+                    relayType: 'unauthorized'
+                })
+            )
+            .mockResolvedValueOnce({ pdf: PDF, warnings: { missingCharacters: [] } });
+        const document = await generateDocument(template, '001000000000015AAA', {
+            sessions: new RelaySessionKeeper(),
+            formats: { locale: 'en-US', currency: 'USD' }
+        });
+        expect(document.pdf).toBe(PDF);
+        expect(renderMock.mock.calls.map((c) => (c[0] as { token: string }).token)).toEqual([
+            'stale',
+            'fresh'
+        ]);
+    });
+
+    it('does not loop when the new token is refused too: it says what the relay said', async () => {
+        const template = await prepared();
+        readMock.mockResolvedValue(EURO_RECORD);
+        sessionMock.mockImplementation(() =>
+            Promise.resolve(session(`t${sessionMock.mock.calls.length}`, Date.now() + 600_000))
+        );
+        const refused = new RelayRequestError('http', 'This org is not connected.', {
+            status: 401,
+            relayType: 'unauthorized'
+        });
+        renderMock.mockRejectedValue(refused);
+        const error = await generateDocument(template, '001000000000015AAA', {
+            sessions: new RelaySessionKeeper(),
+            formats: { locale: 'en-US', currency: 'USD' }
+        }).catch((e: unknown) => e);
+        expect(error).toMatchObject({
+            stage: 'pdf',
+            message: 'The PDF service refused the document: This org is not connected.'
+        });
+        expect(renderMock).toHaveBeenCalledTimes(2);
+    });
+
+    describe('saveDocumentFile', () => {
+        const document: GeneratedDocument = {
+            recordId: '001000000000001AAA',
+            recordName: 'Acme',
+            title: 'Quote - Acme',
+            fileName: 'Quote - Acme.pdf',
+            pdf: PDF,
+            warnings: []
+        };
+
+        it('saves the File on its record with the template (Apex writes the log entry)', async () => {
+            const saved = {
+                contentVersionId: '068000000000001AAA',
+                contentDocumentId: '069000000000001AAA',
+                activityId: 'a0A000000000001AAA'
+            };
+            saveMock.mockResolvedValue(saved);
+            expect(await saveDocumentFile(document, TEMPLATE.id)).toEqual(saved);
+            expect(saveMock).toHaveBeenCalledWith({
+                recordId: '001000000000001AAA',
+                fileName: 'Quote - Acme.pdf',
+                base64Pdf: btoa('%PDF-1.7 fake'),
+                templateId: TEMPLATE.id
+            });
+        });
+
+        it('keeps Salesforce’s reason when the org refuses the File', async () => {
+            saveMock.mockRejectedValue({ body: { message: 'Files cannot be added on hold.' } });
+            const error = await saveDocumentFile(document, TEMPLATE.id).catch((e: unknown) => e);
+            expect(error).toMatchObject({
+                stage: 'save',
+                reason: 'Files cannot be added on hold.',
+                message: 'The document was not saved: Files cannot be added on hold.'
+            });
+        });
+
+        it('refuses a PDF larger than a File may be without calling Apex', async () => {
+            const big = { ...document, pdf: new Blob(['x'.repeat(MAX_SAVED_PDF_BYTES + 1)]) };
+            const error = await saveDocumentFile(big, TEMPLATE.id).catch((e: unknown) => e);
+            expect(error).toMatchObject({
+                stage: 'save',
+                message: 'This PDF is 3.0 MB, larger than 3.0 MB.'
+            });
+            expect(saveMock).not.toHaveBeenCalled();
+        });
+    });
+});
