@@ -22,7 +22,8 @@ import type {
     TemplateProblem
 } from 'c/documentMerge';
 import { RelayRequestError, renderPdf } from 'c/relayClient';
-import type { LimitBreach, RelaySession } from 'c/relayClient';
+import type { RelaySession } from 'c/relayClient';
+import { describeCharacter, loadTemplateImage, relayFailureMessage } from 'c/documentPipeline';
 import { formatLabel, readableError } from 'c/userMessages';
 import {
     eachBlock,
@@ -88,7 +89,6 @@ import previewBlockedLabel from '@salesforce/label/c.Resident_TplEdit_PreviewBlo
 import previewFrameLabel from '@salesforce/label/c.Resident_TplEdit_PreviewFrame';
 import previewFailedLabel from '@salesforce/label/c.Resident_TplEdit_PreviewFailed';
 import warningsTitleLabel from '@salesforce/label/c.Resident_TplEdit_WarningsTitle';
-import imageNotPreviewedLabel from '@salesforce/label/c.Resident_TplEdit_ImageNotPreviewed';
 import saveLabel from '@salesforce/label/c.Resident_TplEdit_Save';
 import savingLabel from '@salesforce/label/c.Resident_TplEdit_Saving';
 import savedLabel from '@salesforce/label/c.Resident_TplEdit_Saved';
@@ -101,18 +101,7 @@ import inactiveLabel from '@salesforce/label/c.Resident_TplEdit_Inactive';
 import documentTitleLabel from '@salesforce/label/c.Resident_DocGen_DocumentTitle';
 import recordFailedLabel from '@salesforce/label/c.Resident_DocGen_RecordFailed';
 import sessionFailedLabel from '@salesforce/label/c.Resident_DocGen_SessionFailed';
-import relayUnreachableLabel from '@salesforce/label/c.Resident_DocGen_RelayUnreachable';
-import relayRefusedLabel from '@salesforce/label/c.Resident_DocGen_RelayRefused';
-import relayTooBigLabel from '@salesforce/label/c.Resident_DocGen_RelayTooBig';
-import relayBadAnswerLabel from '@salesforce/label/c.Resident_DocGen_RelayBadAnswer';
-import tooBigLabel from '@salesforce/label/c.Resident_DocGen_TooBig';
 import missingGlyphsLabel from '@salesforce/label/c.Resident_DocGen_MissingGlyphs';
-import limitSizeLabel from '@salesforce/label/c.Resident_DocGen_LimitSize';
-import limitImagesLabel from '@salesforce/label/c.Resident_DocGen_LimitImages';
-import limitImageSizeLabel from '@salesforce/label/c.Resident_DocGen_LimitImageSize';
-import limitImagePixelsLabel from '@salesforce/label/c.Resident_DocGen_LimitImagePixels';
-import limitColumnsLabel from '@salesforce/label/c.Resident_DocGen_LimitColumns';
-import limitMarginBlocksLabel from '@salesforce/label/c.Resident_DocGen_LimitMarginBlocks';
 
 // ───────────────────────────── The Apex it pairs with (DocumentTemplateController) ─────────────────────────────
 
@@ -225,17 +214,6 @@ const EMPTY_DRAFT: Draft = {
     lastModified: null
 };
 
-const LIMIT_LABELS: Record<LimitBreach['limit'], string> = {
-    maxDescriptionBytes: limitSizeLabel,
-    maxPages: limitSizeLabel,
-    maxImageBytes: limitImageSizeLabel,
-    maxImages: limitImagesLabel,
-    maxImagePixels: limitImagePixelsLabel,
-    maxTableColumns: limitColumnsLabel,
-    maxListDepth: limitColumnsLabel,
-    maxHeaderFooterBlocks: limitMarginBlocksLabel
-};
-
 function draftOf(template: EditableTemplate): Draft {
     return {
         id: template.id,
@@ -274,16 +252,6 @@ function contentOf(draft: Draft): string {
     ]);
 }
 
-/** The preview leaves images out (they load with the user's session when a document is generated). */
-function imageNotPreviewed(): Promise<LoadedImage> {
-    return Promise.reject(new Error(imageNotPreviewedLabel));
-}
-
-function describeCharacter(codePoint: number): string {
-    const hex = codePoint.toString(16).toUpperCase().padStart(4, '0');
-    return `${String.fromCodePoint(codePoint)} (U+${hex})`;
-}
-
 /**
  * Edits a document template for an admin: its settings, body, header and footer, with a
  * merge-field picker from the base object's describe, the template's problems listed at their
@@ -310,6 +278,7 @@ export default class TemplateEditor extends LightningElement {
     cursorLine = 1;
     cursorColumn = 1;
 
+    private readonly imageCache = new Map<string, Promise<LoadedImage>>();
     problems: ShownProblem[] = [];
     baseObjectProblem = '';
     private problemsByKey = new Map<string, ShownProblem>();
@@ -1020,7 +989,7 @@ export default class TemplateEditor extends LightningElement {
             locale: userLocale,
             timeZone: userTimeZone,
             defaultCurrencyIsoCode: userCurrency,
-            loadImage: imageNotPreviewed,
+            loadImage: (source: string) => this.loadImage(source),
             title
         });
         if (!current()) return;
@@ -1058,10 +1027,25 @@ export default class TemplateEditor extends LightningElement {
             this.previewState = 'ready';
         } catch (error) {
             if (error instanceof RelayRequestError && error.kind === 'aborted') return;
-            if (current()) this.failPreview(this.relayMessage(error));
+            if (current()) this.failPreview(relayFailureMessage(error));
         } finally {
             if (this.previewAbort === abort) this.previewAbort = undefined;
         }
+    }
+
+    /**
+     * Images load as documents load them (same origin, the admin's session), once per source
+     * while the editor is open: the preview re-renders on every pause in typing, the logo need not
+     * be fetched each time. A failed load is forgotten, so the next preview tries again.
+     */
+    private loadImage(source: string): Promise<LoadedImage> {
+        let loading = this.imageCache.get(source);
+        if (!loading) {
+            loading = loadTemplateImage(source);
+            this.imageCache.set(source, loading);
+            loading.catch(() => this.imageCache.delete(source));
+        }
+        return loading;
     }
 
     private failPreview(message: string): void {
@@ -1069,23 +1053,6 @@ export default class TemplateEditor extends LightningElement {
         this.session = undefined;
         this.previewError = formatLabel(previewFailedLabel, message);
         this.previewState = 'failed';
-    }
-
-    /** What the relay's failure means for the admin, with the relay's own reason. */
-    private relayMessage(error: unknown): string {
-        if (!(error instanceof RelayRequestError)) {
-            return formatLabel(relayBadAnswerLabel, readableError(error));
-        }
-        if (error.kind === 'limit' && error.breach) {
-            const { limit, actual, max } = error.breach;
-            return formatLabel(tooBigLabel, LIMIT_LABELS[limit], actual, max);
-        }
-        if (error.kind === 'network') return formatLabel(relayUnreachableLabel, error.message);
-        if (error.kind === 'http' && error.relayType === 'payload_too_large') {
-            return formatLabel(relayTooBigLabel, error.message);
-        }
-        if (error.kind === 'http') return formatLabel(relayRefusedLabel, error.message);
-        return formatLabel(relayBadAnswerLabel, error.message);
     }
 
     private releasePreview(): void {

@@ -508,6 +508,41 @@ describe('c-template-editor', () => {
         );
     });
 
+    it('previews images as documents show them, fetching each once while the editor is open', async () => {
+        // A 1×1 PNG, served the way the org serves a static resource to the admin's session.
+        const png = Uint8Array.from(
+            atob(
+                'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=='
+            ),
+            (c) => c.charCodeAt(0)
+        );
+        const fetchMock = jest.fn(() =>
+            Promise.resolve({
+                ok: true,
+                status: 200,
+                arrayBuffer: () => Promise.resolve(png.buffer)
+            })
+        );
+        const realFetch = globalThis.fetch;
+        globalThis.fetch = fetchMock as unknown as typeof fetch;
+        try {
+            const element = await mountOnRecordPage();
+            renderMock.mockClear();
+            typeInto(element, '{{image "StaticResource:Logo" width=60}}<p>{{Name}}</p>');
+            await settle();
+            typeInto(element, '{{image "StaticResource:Logo" width=60}}<p>{{Name}} again</p>');
+            await settle();
+            expect(renderMock).toHaveBeenCalledTimes(2);
+            const body = JSON.stringify((renderMock.mock.calls[1]![1] as { body: unknown }).body);
+            expect(body).toContain('"type":"image"');
+            expect(fetchMock).toHaveBeenCalledTimes(1);
+            expect((fetchMock.mock.calls[0] as unknown[])[0]).toMatch(/\/resource\/\d+\/Logo$/);
+            expect(byId(element, 'preview-warnings')).toBeNull();
+        } finally {
+            globalThis.fetch = realFetch;
+        }
+    });
+
     it('lists merge warnings for fields the admin cannot read', async () => {
         readMock.mockResolvedValue({
             record: { Name: 'Acme Corporation' },
