@@ -989,7 +989,7 @@ export default class TemplateEditor extends LightningElement {
             locale: userLocale,
             timeZone: userTimeZone,
             defaultCurrencyIsoCode: userCurrency,
-            loadImage: (source: string) => this.loadImage(source),
+            loadImage: (imageSource: string) => this.loadImage(imageSource),
             title
         });
         if (!current()) return;
