@@ -149,7 +149,10 @@ describe('trust center in the workbench', () => {
         await expect.poll(() => start.isEnabled(), { timeout: 20_000 }).toBe(true);
         const [download] = await Promise.all([page.waitForEvent('download'), start.click()]);
         expect(download.suggestedFilename()).toMatch(/^resident-export-\d{4}-\d{2}-\d{2}\.json$/);
-        const file = JSON.parse(await readFile(await download.path(), 'utf8')) as ExportFile;
+        const text = await readFile(await download.path(), 'utf8');
+        // The org key is a credential, not data: no org key of any id is in the file.
+        expect(text).not.toMatch(/v1:[A-Za-z0-9_-]+:[A-Za-z0-9_-]{43}/);
+        const file = JSON.parse(text) as ExportFile;
 
         expect(file.format).toBe('resident-export/1');
         expect(file.exportedByUserId).toBe(ADA_ADMIN_ID);
@@ -221,7 +224,7 @@ describe('trust center in the workbench', () => {
         await again.close();
     });
 
-    test('disconnect, after confirming, removes the org key: no session can be minted', async () => {
+    test('disconnect, after confirming, removes the org key: the coworker then says the org is not connected', async () => {
         const page = await openTrustCenter();
         const center = page.locator('c-trust-center');
         await center
@@ -244,6 +247,12 @@ describe('trust center in the workbench', () => {
         expect(logged.map((r) => r.Result_Summary__c)).toEqual([
             'Relay disconnected: org key workbench removed'
         ]);
+        // The coworker on a record page now says the org is not connected, and what to do.
+        await page.goto(stack.urls.recordPage, { waitUntil: 'networkidle' });
+        const panel = page.locator('c-coworker-panel');
+        await expect
+            .poll(() => panel.locator('[data-id="relay-status-text"]').textContent())
+            .toBe(label('Resident_RelayStatus_NotConnected'));
         await page.close();
     });
 });
