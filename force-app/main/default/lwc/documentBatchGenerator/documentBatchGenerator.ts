@@ -595,9 +595,11 @@ export default class DocumentBatchGenerator extends NavigationMixin(LightningEle
         const target = event.currentTarget as HTMLElement;
         const key = target.dataset.key;
         const part = target.dataset.part as 'field' | 'operator' | 'value';
-        this.filterRows = this.filterRows.map((f) =>
-            f.key === key ? { ...f, [part]: event.detail.value ?? '', problem: undefined } : f
-        );
+        this.filterRows = this.filterRows.map((f) => {
+            return f.key === key
+                ? { ...f, [part]: event.detail.value ?? '', problem: undefined }
+                : f;
+        });
         this.forgetFoundRecords();
     }
 
