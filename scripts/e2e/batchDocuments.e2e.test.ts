@@ -51,7 +51,7 @@ describe('batch documents in the workbench', () => {
         await stack?.stop();
     });
 
-    test('Ada generates a Quote for every account of a list view: progress, a File and a log entry per account, the one on legal hold reported while the rest succeed', async () => {
+    test('Ada generates a Quote for every account of a list view: progress, a File and a log entry per account, the one on legal hold reported (and logged as Failed) while the rest succeed', async () => {
         const page = await browser.context.newPage();
         const pageErrors: string[] = [];
         page.on('pageerror', (error) => pageErrors.push(error.message));
@@ -123,7 +123,17 @@ describe('batch documents in the workbench', () => {
             const logged = entries.filter((e) => e.Record_Id__c === account.id);
             if (account.id === LEGAL_HOLD_ACCOUNT_ID) {
                 expect(onRecord, 'no File on the account on legal hold').toEqual([]);
-                expect(logged, 'and no log entry').toEqual([]);
+                // The failure is in the activity log too: template, record and reason.
+                expect(logged, 'one Failed log entry').toHaveLength(1);
+                expect(logged[0]!.User__c).toBe(ADA_ADMIN_ID);
+                expect(logged[0]!.Outcome__c).toBe('Failed');
+                expect(JSON.parse(String(logged[0]!.Input__c))).toMatchObject({
+                    templateId: QUOTE_TEMPLATE_ID,
+                    templateName: 'Quote'
+                });
+                expect(JSON.parse(String(logged[0]!.Result__c))).toEqual({
+                    error: `The document was not saved: ${LEGAL_HOLD_MESSAGE}`
+                });
                 continue;
             }
             expect(onRecord, `one File on ${account.name}`).toHaveLength(1);

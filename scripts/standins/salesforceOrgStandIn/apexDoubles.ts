@@ -9,6 +9,7 @@ import {
     readRecordData,
     saveDocument as saveGeneratedDocument
 } from './apex/documents';
+import { findRecords as findBatchRecords } from './apex/documentBatch';
 import { saveFeedback } from './apex/feedback';
 import {
     findSampleRecords,
@@ -137,6 +138,7 @@ export function defaultApexDoubles(): Map<string, ApexDouble> {
         ['DocumentTemplateController.getTemplate', getTemplate],
         ['DocumentRecordController.readRecordData', readRecordData],
         ['DocumentFileController.saveDocument', saveGeneratedDocument],
+        ['DocumentBatchController.findRecords', findBatchRecords],
         // The template editor (issue 5).
         ['DocumentTemplateController.listTemplatesForEditing', listTemplatesForEditing],
         ['DocumentTemplateController.getTemplateForEditing', getTemplateForEditing],

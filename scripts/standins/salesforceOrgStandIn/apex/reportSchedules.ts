@@ -163,7 +163,7 @@ function problems(d: Partial<ReportScheduleDefinition>, context: ApexContext): s
 }
 
 /** The SOQL ReportQueryBuilder would run: names checked against the schema, values quoted. */
-function composeQuery(
+export function composeQuery(
     query: QueryDefinition | null | undefined,
     maxRows: number,
     context: ApexContext

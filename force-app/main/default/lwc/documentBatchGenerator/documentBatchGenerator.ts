@@ -3,6 +3,7 @@ import { getObjectInfo } from 'lightning/uiObjectInfoApi';
 import { getListInfosByObjectName, getListRecordsByName } from 'lightning/uiListsApi';
 import { NavigationMixin } from 'lightning/navigation';
 import listTemplates from '@salesforce/apex/DocumentTemplateController.listTemplates';
+import findRecords from '@salesforce/apex/DocumentBatchController.findRecords';
 import userLocale from '@salesforce/i18n/locale';
 import userTimeZone from '@salesforce/i18n/timeZone';
 import userCurrency from '@salesforce/i18n/currency';
@@ -13,11 +14,14 @@ import {
     WiredDescribes,
     generateDocument,
     loadTemplateImage,
+    logFailedGeneration,
     prepareDocumentTemplate,
     saveDocumentFile
 } from 'c/documentPipeline';
 import type { PreparedDocumentTemplate } from 'c/documentPipeline';
 import { formatLabel, readableError } from 'c/userMessages';
+import { queryFilterProblems } from 'c/reportSchedule';
+import type { FilterOperator, QueryFilter } from 'c/reportSchedule';
 import { DEFAULT_CONCURRENCY, runWithConcurrency } from './batchRunner';
 import titleLabel from '@salesforce/label/c.Resident_Batch_Title';
 import templateLabel from '@salesforce/label/c.Resident_DocGen_Template';
@@ -58,6 +62,42 @@ import statusNotStartedLabel from '@salesforce/label/c.Resident_Batch_StatusNotS
 import summaryLabel from '@salesforce/label/c.Resident_Batch_Summary';
 import summaryAllSavedLabel from '@salesforce/label/c.Resident_Batch_SummaryAllSaved';
 import wrongObjectLabel from '@salesforce/label/c.Resident_Batch_WrongObject';
+import sourceLabel from '@salesforce/label/c.Resident_BatchQuery_Source';
+import sourceListViewLabel from '@salesforce/label/c.Resident_BatchQuery_SourceListView';
+import sourceFiltersLabel from '@salesforce/label/c.Resident_BatchQuery_SourceFilters';
+import filtersHelpLabel from '@salesforce/label/c.Resident_BatchQuery_FiltersHelp';
+import sortByLabel from '@salesforce/label/c.Resident_BatchQuery_SortBy';
+import noSortLabel from '@salesforce/label/c.Resident_BatchQuery_NoSort';
+import directionLabel from '@salesforce/label/c.Resident_BatchQuery_Direction';
+import ascendingLabel from '@salesforce/label/c.Resident_BatchQuery_Ascending';
+import descendingLabel from '@salesforce/label/c.Resident_BatchQuery_Descending';
+import limitLabel from '@salesforce/label/c.Resident_BatchQuery_Limit';
+import limitProblemLabel from '@salesforce/label/c.Resident_BatchQuery_LimitProblem';
+import findLabel from '@salesforce/label/c.Resident_BatchQuery_Find';
+import findingLabel from '@salesforce/label/c.Resident_BatchQuery_Finding';
+import findFailedLabel from '@salesforce/label/c.Resident_BatchQuery_FindFailed';
+import fixFiltersLabel from '@salesforce/label/c.Resident_BatchQuery_FixFilters';
+import recordsFoundLabel from '@salesforce/label/c.Resident_BatchQuery_RecordsFound';
+import noMatchesLabel from '@salesforce/label/c.Resident_BatchQuery_NoMatches';
+import filterOverLimitLabel from '@salesforce/label/c.Resident_BatchQuery_OverLimit';
+// The filter vocabulary is the report scheduler's (c/reportSchedule QueryFilter): its words too.
+import filtersLabel from '@salesforce/label/c.Resident_ReportScheduler_Filters';
+import addFilterLabel from '@salesforce/label/c.Resident_ReportScheduler_AddFilter';
+import removeFilterLabel from '@salesforce/label/c.Resident_ReportScheduler_RemoveFilter';
+import filterFieldLabel from '@salesforce/label/c.Resident_ReportScheduler_FilterField';
+import filterOperatorLabel from '@salesforce/label/c.Resident_ReportScheduler_FilterOperator';
+import filterValueLabel from '@salesforce/label/c.Resident_ReportScheduler_FilterValue';
+import opEqualsLabel from '@salesforce/label/c.Resident_ReportScheduler_OpEquals';
+import opNotEqualsLabel from '@salesforce/label/c.Resident_ReportScheduler_OpNotEquals';
+import opLessThanLabel from '@salesforce/label/c.Resident_ReportScheduler_OpLessThan';
+import opGreaterThanLabel from '@salesforce/label/c.Resident_ReportScheduler_OpGreaterThan';
+import opLessOrEqualLabel from '@salesforce/label/c.Resident_ReportScheduler_OpLessOrEqual';
+import opGreaterOrEqualLabel from '@salesforce/label/c.Resident_ReportScheduler_OpGreaterOrEqual';
+import opContainsLabel from '@salesforce/label/c.Resident_ReportScheduler_OpContains';
+import opStartsWithLabel from '@salesforce/label/c.Resident_ReportScheduler_OpStartsWith';
+import opInLabel from '@salesforce/label/c.Resident_ReportScheduler_OpIn';
+import opIsNullLabel from '@salesforce/label/c.Resident_ReportScheduler_OpIsNull';
+import opIsNotNullLabel from '@salesforce/label/c.Resident_ReportScheduler_OpIsNotNull';
 
 /**
  * The most records one batch generates. Every document is merged in this browser tab, converted by
@@ -81,6 +121,19 @@ type Phase =
     | 'finished';
 type RowStatus = 'waiting' | 'running' | 'saved' | 'failed' | 'notStarted';
 type ListState = 'idle' | 'loading' | 'loaded' | 'failed';
+type RecordSource = 'listView' | 'filters';
+
+/** A filter as the user edits it: `value` is the text typed (`in` takes a comma-separated list). */
+interface FilterRow {
+    key: string;
+    field: string;
+    operator: FilterOperator;
+    value: string;
+    problem?: string;
+}
+
+/** The filters a batch may have: the report scheduler's query allows as many. */
+const MAX_FILTERS = 20;
 
 interface BatchRow {
     id: string;
@@ -92,6 +145,8 @@ interface BatchRow {
     fileUrl?: string;
     error?: string;
     warnings?: string;
+    /** The failure could not be written to the activity log: why. */
+    logError?: string;
 }
 
 interface ListInfoSummary {
@@ -178,6 +233,19 @@ export default class DocumentBatchGenerator extends NavigationMixin(LightningEle
     listRecordsError = '';
     listMoreThanLimit = false;
 
+    recordSource: RecordSource = 'listView';
+    filterRows: FilterRow[] = [];
+    sortField = '';
+    sortDirection: 'ASC' | 'DESC' = 'ASC';
+    limitText = '';
+    limitProblem = '';
+    filterRecords: { id: string; name: string }[] = [];
+    filterRecordsState: ListState = 'idle';
+    filterRecordsError = '';
+    filterMoreThanLimit = false;
+    private filterKey = 0;
+    private finding = 0;
+
     rows: BatchRow[] = [];
     cancelRequested = false;
     runTotal = 0;
@@ -215,8 +283,43 @@ export default class DocumentBatchGenerator extends NavigationMixin(LightningEle
         results: resultsLabel,
         columnRecord: columnRecordLabel,
         columnStatus: columnStatusLabel,
-        columnResult: columnResultLabel
+        columnResult: columnResultLabel,
+        source: sourceLabel,
+        sortBy: sortByLabel,
+        direction: directionLabel,
+        limit: limitLabel,
+        find: findLabel,
+        finding: findingLabel,
+        fixFilters: fixFiltersLabel,
+        filters: filtersLabel,
+        addFilter: addFilterLabel,
+        removeFilter: removeFilterLabel,
+        filterField: filterFieldLabel,
+        filterOperator: filterOperatorLabel,
+        filterValue: filterValueLabel
     };
+
+    sourceOptions = [
+        { label: sourceListViewLabel, value: 'listView' },
+        { label: sourceFiltersLabel, value: 'filters' }
+    ];
+    operatorOptions: { label: string; value: FilterOperator }[] = [
+        { label: opEqualsLabel, value: 'equals' },
+        { label: opNotEqualsLabel, value: 'notEquals' },
+        { label: opLessThanLabel, value: 'lessThan' },
+        { label: opGreaterThanLabel, value: 'greaterThan' },
+        { label: opLessOrEqualLabel, value: 'lessOrEqual' },
+        { label: opGreaterOrEqualLabel, value: 'greaterOrEqual' },
+        { label: opContainsLabel, value: 'contains' },
+        { label: opStartsWithLabel, value: 'startsWith' },
+        { label: opInLabel, value: 'in' },
+        { label: opIsNullLabel, value: 'isNull' },
+        { label: opIsNotNullLabel, value: 'isNotNull' }
+    ];
+    directionOptions = [
+        { label: ascendingLabel, value: 'ASC' },
+        { label: descendingLabel, value: 'DESC' }
+    ];
 
     override connectedCallback(): void {
         this.connected = true;
@@ -287,6 +390,7 @@ export default class DocumentBatchGenerator extends NavigationMixin(LightningEle
         const summary = this.templates.find((t) => t.id === templateId);
         if (summary && !this.hasSelection && summary.baseObject !== this.listObjectApiName) {
             this.resetListView();
+            this.resetFilters();
             // The list views of the template's object, as the user may see them.
             this.listObjectApiName = summary.baseObject;
             this.listViewsState = 'loading';
@@ -410,13 +514,186 @@ export default class DocumentBatchGenerator extends NavigationMixin(LightningEle
         }
     }
 
+    // ───────────── Records: matching filters (Apex, user mode) ─────────────
+
+    handleSourceChange(event: CustomEvent<{ value: RecordSource }>): void {
+        this.recordSource = event.detail.value;
+        this.rows = [];
+        if (this.phase === 'finished') this.phase = 'ready';
+    }
+
+    private resetFilters(): void {
+        this.finding += 1;
+        this.filterRows = [];
+        this.sortField = '';
+        this.sortDirection = 'ASC';
+        this.limitText = '';
+        this.limitProblem = '';
+        this.forgetFoundRecords();
+    }
+
+    /** The filters changed: what was found for the old ones no longer applies. */
+    private forgetFoundRecords(): void {
+        this.finding += 1;
+        this.filterRecords = [];
+        this.filterRecordsState = 'idle';
+        this.filterRecordsError = '';
+        this.filterMoreThanLimit = false;
+        this.rows = [];
+        if (this.phase === 'finished') this.phase = 'ready';
+    }
+
+    /** The template's object's fields the user can see (its describe), by label. */
+    get filterFieldOptions(): { label: string; value: string }[] {
+        const base = this.prepared?.source.baseObject;
+        const describe = base
+            ? (this.describes.cached(base) as
+                  | { fields?: Record<string, { apiName: string; label?: string }> }
+                  | undefined)
+            : undefined;
+        return Object.values(describe?.fields ?? {})
+            .map((f) => ({ label: f.label || f.apiName, value: f.apiName }))
+            .sort((a, b) => a.label.localeCompare(b.label));
+    }
+
+    get sortOptions(): { label: string; value: string }[] {
+        return [{ label: noSortLabel, value: '' }, ...this.filterFieldOptions];
+    }
+
+    get filtersHelp(): string {
+        return formatLabel(filtersHelpLabel, this.prepared?.source.baseObject ?? '');
+    }
+
+    get filterLimitReached(): boolean {
+        return this.filterRows.length >= MAX_FILTERS;
+    }
+
+    get filterViews() {
+        return this.filterRows.map((f) => ({
+            ...f,
+            needsValue: f.operator !== 'isNull' && f.operator !== 'isNotNull',
+            problemId: `${f.key}-problem`
+        }));
+    }
+
+    handleAddFilter(): void {
+        if (this.filterLimitReached) return;
+        this.filterRows = [
+            ...this.filterRows,
+            { key: `f${this.filterKey++}`, field: '', operator: 'equals', value: '' }
+        ];
+        this.forgetFoundRecords();
+    }
+
+    handleRemoveFilter(event: Event): void {
+        const key = (event.currentTarget as HTMLElement).dataset.key;
+        this.filterRows = this.filterRows.filter((f) => f.key !== key);
+        this.forgetFoundRecords();
+    }
+
+    handleFilterChange(event: CustomEvent<{ value: string }>): void {
+        const target = event.currentTarget as HTMLElement;
+        const key = target.dataset.key;
+        const part = target.dataset.part as 'field' | 'operator' | 'value';
+        this.filterRows = this.filterRows.map((f) => {
+            return f.key === key
+                ? { ...f, [part]: event.detail.value ?? '', problem: undefined }
+                : f;
+        });
+        this.forgetFoundRecords();
+    }
+
+    handleSortFieldChange(event: CustomEvent<{ value: string }>): void {
+        this.sortField = event.detail.value ?? '';
+        this.forgetFoundRecords();
+    }
+
+    handleSortDirectionChange(event: CustomEvent<{ value: 'ASC' | 'DESC' }>): void {
+        this.sortDirection = event.detail.value === 'DESC' ? 'DESC' : 'ASC';
+        this.forgetFoundRecords();
+    }
+
+    handleLimitChange(event: CustomEvent<{ value: string }>): void {
+        this.limitText = String(event.detail.value ?? '').trim();
+        this.limitProblem = '';
+        this.forgetFoundRecords();
+    }
+
+    /** A row as the query definition holds it: `in` as a list, no value where none is compared. */
+    private queryFilter(row: FilterRow): QueryFilter {
+        if (row.operator === 'isNull' || row.operator === 'isNotNull') {
+            return { field: row.field, operator: row.operator };
+        }
+        const value =
+            row.operator === 'in'
+                ? row.value
+                      .split(',')
+                      .map((v) => v.trim())
+                      .filter(Boolean)
+                : row.value;
+        return { field: row.field, operator: row.operator, value };
+    }
+
+    /** Checks every filter and the limit here (the problem beside its field), then asks Apex. */
+    async handleFind(): Promise<void> {
+        const base = this.prepared?.source.baseObject;
+        if (!base) return;
+        const filters = this.filterRows.map((row) => this.queryFilter(row));
+        this.filterRows = this.filterRows.map((row, i) => {
+            const problems = queryFilterProblems(filters[i]!, i);
+            return { ...row, problem: problems.length ? problems.join(' ') : undefined };
+        });
+        const limit = this.limitText === '' ? null : Number(this.limitText);
+        const limitOk =
+            limit === null || (Number.isInteger(limit) && limit >= 1 && limit <= MAX_BATCH_RECORDS);
+        this.limitProblem = limitOk ? '' : formatLabel(limitProblemLabel, MAX_BATCH_RECORDS);
+        if (!limitOk || this.filterRows.some((row) => row.problem)) {
+            this.filterRecordsState = 'idle';
+            return;
+        }
+        const request = ++this.finding;
+        this.filterRecords = [];
+        this.filterMoreThanLimit = false;
+        this.filterRecordsError = '';
+        this.filterRecordsState = 'loading';
+        try {
+            const found = (await findRecords({
+                definition: JSON.stringify({
+                    object: base,
+                    filters,
+                    orderBy: this.sortField
+                        ? { field: this.sortField, direction: this.sortDirection }
+                        : null,
+                    limit
+                })
+            })) as { records?: { id: string; name: string }[]; moreThanLimit?: boolean };
+            if (request !== this.finding) return;
+            this.filterRecords = (found?.records ?? [])
+                .filter((r) => r && RECORD_ID.test(String(r.id)))
+                .slice(0, MAX_BATCH_RECORDS)
+                .map((r) => ({ id: r.id, name: r.name || r.id }));
+            this.filterMoreThanLimit = Boolean(found?.moreThanLimit);
+            this.filterRecordsState = 'loaded';
+        } catch (error) {
+            if (request !== this.finding) return;
+            this.filterRecordsError = formatLabel(findFailedLabel, readableError(error));
+            this.filterRecordsState = 'failed';
+        }
+    }
+
     // ───────────── Running ─────────────
 
-    /** The records this batch generates: the selection or the list view's, bounded. */
+    private get usesFilters(): boolean {
+        return !this.hasSelection && this.recordSource === 'filters';
+    }
+
+    /** The records this batch generates: the selection, the list view's or the filters', bounded. */
     private get batchRecords(): { id: string; name: string }[] {
         const all = this.hasSelection
             ? this.selectedIds.map((id) => ({ id, name: id }))
-            : this.listRecords;
+            : this.usesFilters
+              ? this.filterRecords
+              : this.listRecords;
         return all.slice(0, MAX_BATCH_RECORDS);
     }
 
@@ -432,7 +709,7 @@ export default class DocumentBatchGenerator extends NavigationMixin(LightningEle
         const again = this.rows.filter((r) => r.status === 'failed' || r.status === 'notStarted');
         if (again.length === 0) return;
         for (const row of again) {
-            this.updateRow(row.id, { status: 'waiting', error: undefined });
+            this.updateRow(row.id, { status: 'waiting', error: undefined, logError: undefined });
         }
         this.run(again.map((r) => r.id));
     }
@@ -492,7 +769,14 @@ export default class DocumentBatchGenerator extends NavigationMixin(LightningEle
                     });
                     this.linkFile(id, saved.contentDocumentId);
                 } catch (error) {
-                    this.updateRow(id, { status: 'failed', error: this.failureText(error) });
+                    const reason = this.failureText(error);
+                    this.updateRow(id, { status: 'failed', error: reason, logError: undefined });
+                    const name = this.rows.find((r) => r.id === id)?.name;
+                    try {
+                        await logFailedGeneration(prepared.source, { id, name }, reason);
+                    } catch (logError) {
+                        this.updateRow(id, { logError: readableError(logError) });
+                    }
                 }
             },
             {
@@ -606,8 +890,26 @@ export default class DocumentBatchGenerator extends NavigationMixin(LightningEle
     get showRecordChoice(): boolean {
         return this.phase === 'ready' || this.phase === 'running' || this.phase === 'finished';
     }
-    get showListViewPicker(): boolean {
+    get showSourceChoice(): boolean {
         return this.showRecordChoice && !this.hasSelection;
+    }
+    get showListViewPicker(): boolean {
+        return this.showSourceChoice && this.recordSource === 'listView';
+    }
+    get showFilters(): boolean {
+        return this.showSourceChoice && this.recordSource === 'filters';
+    }
+    get findDisabled(): boolean {
+        return this.phase !== 'ready' || this.filterRecordsState === 'loading';
+    }
+    get filterRecordsLoading(): boolean {
+        return this.usesFilters && this.filterRecordsState === 'loading';
+    }
+    get filterRecordsFailed(): boolean {
+        return this.usesFilters && this.filterRecordsState === 'failed';
+    }
+    get hasFilterProblems(): boolean {
+        return this.usesFilters && (this.filterRows.some((r) => r.problem) || !!this.limitProblem);
     }
     get listViewsLoading(): boolean {
         return this.listViewsState === 'loading';
@@ -628,38 +930,49 @@ export default class DocumentBatchGenerator extends NavigationMixin(LightningEle
         return formatLabel(chooseListViewLabel, this.listObjectApiName ?? '');
     }
     get listRecordsLoading(): boolean {
-        return this.listRecordsState === 'loading';
+        return !this.usesFilters && this.listRecordsState === 'loading';
     }
     get listRecordsFailed(): boolean {
-        return this.listRecordsState === 'failed';
+        return !this.usesFilters && this.listRecordsState === 'failed';
     }
     get listHasNoRecords(): boolean {
-        return this.listRecordsState === 'loaded' && this.listRecords.length === 0;
+        return this.usesFilters
+            ? this.filterRecordsState === 'loaded' && this.filterRecords.length === 0
+            : this.listRecordsState === 'loaded' && this.listRecords.length === 0;
     }
     get noRecordsMessage(): string {
-        return noRecordsLabel;
+        return this.usesFilters ? noMatchesLabel : noRecordsLabel;
     }
     get recordCountMessage(): string {
         if (this.hasSelection) {
             return formatLabel(selectedRecordsLabel, this.batchRecords.length);
+        }
+        if (this.usesFilters) {
+            return this.filterRecordsState === 'loaded' && this.filterRecords.length > 0
+                ? formatLabel(recordsFoundLabel, this.batchRecords.length)
+                : '';
         }
         return this.listRecordsState === 'loaded' && this.listRecords.length > 0
             ? formatLabel(recordsChosenLabel, this.batchRecords.length)
             : '';
     }
     get isOverLimit(): boolean {
-        return this.hasSelection
-            ? this.selectedIds.length > MAX_BATCH_RECORDS
-            : this.listMoreThanLimit;
+        if (this.hasSelection) return this.selectedIds.length > MAX_BATCH_RECORDS;
+        return this.usesFilters ? this.filterMoreThanLimit : this.listMoreThanLimit;
     }
     get overLimitMessage(): string {
-        return formatLabel(overLimitLabel, MAX_BATCH_RECORDS);
+        return formatLabel(
+            this.usesFilters ? filterOverLimitLabel : overLimitLabel,
+            MAX_BATCH_RECORDS
+        );
     }
     get generateLabel(): string {
         return formatLabel(generateLabel, this.batchRecords.length);
     }
     get generateDisabled(): boolean {
-        const recordsReady = this.hasSelection || this.listRecordsState === 'loaded';
+        const recordsReady =
+            this.hasSelection ||
+            (this.usesFilters ? this.filterRecordsState : this.listRecordsState) === 'loaded';
         return (
             this.phase !== 'ready' ||
             !this.prepared ||
@@ -714,7 +1027,8 @@ export default class DocumentBatchGenerator extends NavigationMixin(LightningEle
                 row.status === 'saved' ? 'success' : row.status === 'failed' ? 'error' : undefined,
             isSaved: row.status === 'saved',
             isFailed: row.status === 'failed',
-            hasWarnings: Boolean(row.warnings)
+            hasWarnings: Boolean(row.warnings),
+            hasLogError: Boolean(row.logError)
         }));
     }
 }

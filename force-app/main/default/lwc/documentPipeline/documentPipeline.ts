@@ -12,6 +12,7 @@ import readRecordData from '@salesforce/apex/DocumentRecordController.readRecord
 import getTemplate from '@salesforce/apex/DocumentTemplateController.getTemplate';
 import saveDocument from '@salesforce/apex/DocumentFileController.saveDocument';
 import getRelaySession from '@salesforce/apex/RelayConnectionController.getRelaySession';
+import logActivity from '@salesforce/apex/ActivityLogController.logActivity';
 import { fieldsUsed, mergeTemplate, prepareTemplate } from 'c/documentMerge';
 import type {
     DescribeLoader,
@@ -44,6 +45,8 @@ import limitMarginBlocksLabel from '@salesforce/label/c.Resident_DocGen_LimitMar
 import requestIdLabel from '@salesforce/label/c.Resident_DocGen_RequestId';
 import documentTitleLabel from '@salesforce/label/c.Resident_DocGen_DocumentTitle';
 import pdfTooBigToSaveLabel from '@salesforce/label/c.Resident_Batch_PdfTooBig';
+import failedSummaryLabel from '@salesforce/label/c.Resident_Doc_FailedSummary';
+import failureNotLoggedLabel from '@salesforce/label/c.Resident_Doc_FailureNotLogged';
 
 export { imageInfo, imageUrl, loadTemplateImage } from './templateImages';
 
@@ -373,6 +376,38 @@ export async function saveDocumentFile(
     } catch (error) {
         const reason = readableError(error);
         throw new GenerationError('save', formatLabel(saveFailedLabel, reason), reason);
+    }
+}
+
+/**
+ * A generation that failed, written to the activity log as a `Document generated` entry with outcome
+ * `Failed`: the template, the record and the reason, so the log shows every attempt, not only the
+ * Files that were saved (a saved one is logged by `saveDocument` itself). A log that cannot be
+ * written is an error of its own: the caller shows it beside the failure, never drops it.
+ */
+export async function logFailedGeneration(
+    template: Pick<DocumentTemplate, 'id' | 'name' | 'baseObject' | 'version'>,
+    record: { id: string; name?: string },
+    reason: string
+): Promise<void> {
+    try {
+        await logActivity({
+            entry: {
+                kind: 'Document generated',
+                outcome: 'Failed',
+                summary: formatLabel(failedSummaryLabel, record.name || record.id, template.name),
+                recordId: record.id,
+                objectApiName: template.baseObject,
+                input: JSON.stringify({
+                    templateId: template.id,
+                    templateName: template.name,
+                    templateVersion: template.version
+                }),
+                result: JSON.stringify({ error: reason })
+            }
+        });
+    } catch (error) {
+        throw new Error(formatLabel(failureNotLoggedLabel, readableError(error)));
     }
 }
 

@@ -608,6 +608,14 @@ function frequencyProblems(frequency: Frequency | null | undefined): SchedulePro
     }
 }
 
+/**
+ * The problems of one filter (numbered from 0), as `validateSchedule` words them: for a form that
+ * shows each problem beside its filter (the batch document generator's filters).
+ */
+export function queryFilterProblems(filter: QueryFilter, index: number): string[] {
+    return filterProblems(filter, index);
+}
+
 function filterProblems(filter: QueryFilter, index: number): string[] {
     const where = `Filter ${index + 1}`;
     if (!filter || typeof filter !== 'object') return [`${where} is empty.`];

@@ -5,6 +5,8 @@ import getTemplate from '@salesforce/apex/DocumentTemplateController.getTemplate
 import readRecordData from '@salesforce/apex/DocumentRecordController.readRecordData';
 import saveDocument from '@salesforce/apex/DocumentFileController.saveDocument';
 import getRelaySession from '@salesforce/apex/RelayConnectionController.getRelaySession';
+import findRecords from '@salesforce/apex/DocumentBatchController.findRecords';
+import logActivity from '@salesforce/apex/ActivityLogController.logActivity';
 import { getObjectInfo } from 'lightning/uiObjectInfoApi';
 import { getListInfosByObjectName, getListRecordsByName } from 'lightning/uiListsApi';
 import { RelayRequestError, renderPdf } from 'c/relayClient';
@@ -33,6 +35,12 @@ jest.mock(
     () => ({ default: jest.fn() }),
     { virtual: true }
 );
+jest.mock('@salesforce/apex/DocumentBatchController.findRecords', () => ({ default: jest.fn() }), {
+    virtual: true
+});
+jest.mock('@salesforce/apex/ActivityLogController.logActivity', () => ({ default: jest.fn() }), {
+    virtual: true
+});
 jest.mock('c/relayClient', () => {
     const actual = jest.requireActual('c/relayClient');
     return { ...actual, renderPdf: jest.fn() };
@@ -159,6 +167,37 @@ jest.mock(
     { virtual: true }
 );
 
+jest.mock(
+    '@salesforce/label/c.Resident_BatchQuery_RecordsFound',
+    () => ({ default: '{0} records match these filters.' }),
+    { virtual: true }
+);
+jest.mock(
+    '@salesforce/label/c.Resident_BatchQuery_OverLimit',
+    () => ({ default: 'More than {0} records match: only the first {0} are taken.' }),
+    { virtual: true }
+);
+jest.mock(
+    '@salesforce/label/c.Resident_BatchQuery_FindFailed',
+    () => ({ default: "Couldn't find the records: {0}" }),
+    { virtual: true }
+);
+jest.mock(
+    '@salesforce/label/c.Resident_BatchQuery_LimitProblem',
+    () => ({ default: 'Enter a whole number from 1 to {0}.' }),
+    { virtual: true }
+);
+jest.mock(
+    '@salesforce/label/c.Resident_Doc_FailedSummary',
+    () => ({ default: 'Could not generate a document for {0} from template {1}' }),
+    { virtual: true }
+);
+jest.mock(
+    '@salesforce/label/c.Resident_Doc_FailureNotLogged',
+    () => ({ default: 'Not in the activity log: {0}' }),
+    { virtual: true }
+);
+
 const mockNavigate = jest.fn();
 jest.mock('lightning/navigation', () => {
     const Navigate = Symbol('Navigate');
@@ -184,6 +223,8 @@ const readMock = readRecordData as unknown as jest.Mock;
 const saveMock = saveDocument as unknown as jest.Mock;
 const sessionMock = getRelaySession as unknown as jest.Mock;
 const renderMock = renderPdf as unknown as jest.Mock;
+const findMock = findRecords as unknown as jest.Mock;
+const logMock = logActivity as unknown as jest.Mock;
 const describeWire = getObjectInfo as unknown as Wire;
 const listViewsWire = getListInfosByObjectName as unknown as Wire;
 const listRecordsWire = getListRecordsByName as unknown as Wire;
@@ -320,6 +361,8 @@ describe('c-document-batch-generator', () => {
         renderMock.mockReset();
         saveMock.mockReset();
         readMock.mockReset();
+        findMock.mockReset();
+        logMock.mockReset();
     });
 
     it("says why the templates couldn't load, and tries again", async () => {
@@ -654,5 +697,239 @@ describe('c-document-batch-generator', () => {
         expect(q(element, 'problems')).not.toBeNull();
         expect(q(element, 'generate')).toBeNull();
         await expect(element).toBeAccessible();
+    });
+    describe('records matching filters', () => {
+        async function useFilters(element: HTMLElement): Promise<void> {
+            listViewsWire.emit(LIST_VIEWS);
+            await flushPromises();
+            q(element, 'record-source').dispatchEvent(
+                new CustomEvent('change', { detail: { value: 'filters' } })
+            );
+            await flushPromises();
+        }
+
+        async function addFilter(
+            element: HTMLElement,
+            field: string,
+            operator: string,
+            value?: string
+        ): Promise<HTMLElement> {
+            q(element, 'add-filter').click();
+            await flushPromises();
+            const row = all(element, 'filter').at(-1)!;
+            const set = async (part: string, v: string) => {
+                row.querySelector(`[data-part="${part}"]`)!.dispatchEvent(
+                    new CustomEvent('change', { detail: { value: v } })
+                );
+                await flushPromises();
+            };
+            await set('field', field);
+            await set('operator', operator);
+            if (value !== undefined) await set('value', value);
+            return all(element, 'filter').at(-1)!;
+        }
+
+        async function find(element: HTMLElement): Promise<void> {
+            q(element, 'find').click();
+            await flushPromises();
+            await flushPromises();
+        }
+
+        it("finds the records matching the filters on the template's object, sorted and bounded, and generates for them", async () => {
+            happyPath();
+            findMock.mockResolvedValue({
+                records: [
+                    { id: id(3), name: 'Initech' },
+                    { id: id(1), name: 'Acme' }
+                ],
+                moreThanLimit: false
+            });
+            const element = await ready();
+            await useFilters(element);
+            expect(q(element, 'list-view')).toBeNull();
+            await addFilter(element, 'Name', 'in', 'Acme, Initech');
+            await addFilter(element, 'Name', 'isNotNull');
+            q(element, 'sort-field').dispatchEvent(
+                new CustomEvent('change', { detail: { value: 'Name' } })
+            );
+            q(element, 'sort-direction').dispatchEvent(
+                new CustomEvent('change', { detail: { value: 'DESC' } })
+            );
+            q(element, 'limit').dispatchEvent(
+                new CustomEvent('change', { detail: { value: '50' } })
+            );
+            await flushPromises();
+            expect(q(element, 'generate').disabled).toBe(true);
+            await find(element);
+
+            expect(JSON.parse(findMock.mock.calls[0][0].definition)).toEqual({
+                object: 'Account',
+                filters: [
+                    { field: 'Name', operator: 'in', value: ['Acme', 'Initech'] },
+                    { field: 'Name', operator: 'isNotNull' }
+                ],
+                orderBy: { field: 'Name', direction: 'DESC' },
+                limit: 50
+            });
+            expect(text(q(element, 'record-count'))).toBe('2 records match these filters.');
+            expect(q(element, 'over-limit')).toBeNull();
+            expect(q(element, 'generate').label).toBe('Generate 2 documents');
+            await runAll(element);
+            expect(results(element)).toEqual([
+                ['Initech', 'Saved', 'Quote - Initech.pdf'],
+                ['Acme', 'Saved', 'Quote - Acme.pdf']
+            ]);
+            await expect(element).toBeAccessible();
+        });
+
+        it('shows an invalid filter’s problem at that filter, and a limit above 200 at the limit, without asking Apex', async () => {
+            happyPath();
+            const element = await ready();
+            await useFilters(element);
+            await addFilter(element, 'Name', 'equals', 'Acme');
+            await addFilter(element, 'Name', 'in', ' , ');
+            q(element, 'limit').dispatchEvent(
+                new CustomEvent('change', { detail: { value: '500' } })
+            );
+            await flushPromises();
+            await find(element);
+
+            expect(findMock).not.toHaveBeenCalled();
+            const rows = all(element, 'filter');
+            expect(rows[0]!.querySelector('[data-id="filter-problem"]')).toBeNull();
+            expect(text(rows[1]!.querySelector('[data-id="filter-problem"]'))).toBe(
+                'Filter 2: "is one of" needs a list of 1 to 200 values.'
+            );
+            expect(text(q(element, 'limit-problem'))).toBe('Enter a whole number from 1 to 200.');
+            expect(q(element, 'generate').disabled).toBe(true);
+            await expect(element).toBeAccessible();
+
+            // Fixed, the filters are sent.
+            findMock.mockResolvedValue({ records: [{ id: id(1), name: 'Acme' }] });
+            rows[1]!
+                .querySelector('[data-part="value"]')!
+                .dispatchEvent(new CustomEvent('change', { detail: { value: 'Acme, Globex' } }));
+            q(element, 'limit').dispatchEvent(new CustomEvent('change', { detail: { value: '' } }));
+            await flushPromises();
+            expect(all(element, 'filter-problem')).toHaveLength(0);
+            await find(element);
+            expect(findMock).toHaveBeenCalledTimes(1);
+            expect(text(q(element, 'record-count'))).toBe('1 records match these filters.');
+        });
+
+        it("shows Apex's refusal (a field the user cannot read) and offers no run", async () => {
+            happyPath();
+            findMock.mockRejectedValue({
+                body: { message: 'Secret__c is not a field you can read on this object.' }
+            });
+            const element = await ready();
+            await useFilters(element);
+            await addFilter(element, 'Secret__c', 'equals', 'x');
+            await find(element);
+            expect(text(q(element, 'find-error'))).toBe(
+                "Couldn't find the records: Secret__c is not a field you can read on this object."
+            );
+            expect(q(element, 'generate').disabled).toBe(true);
+            await expect(element).toBeAccessible();
+        });
+
+        it('says only the first 200 are taken when more records match', async () => {
+            happyPath();
+            findMock.mockResolvedValue({
+                records: Array.from({ length: 200 }, (_, i) => ({
+                    id: id(i + 1),
+                    name: `Account ${i + 1}`
+                })),
+                moreThanLimit: true
+            });
+            const element = await ready();
+            await useFilters(element);
+            await find(element);
+            expect(text(q(element, 'over-limit'))).toBe(
+                'More than 200 records match: only the first 200 are taken.'
+            );
+            expect(q(element, 'generate').label).toBe('Generate 200 documents');
+        });
+
+        it('forgets what was found when a filter changes, so a run never uses stale records', async () => {
+            happyPath();
+            findMock.mockResolvedValue({ records: [{ id: id(1), name: 'Acme' }] });
+            const element = await ready();
+            await useFilters(element);
+            await find(element);
+            expect(q(element, 'generate').disabled).toBe(false);
+            await addFilter(element, 'Name', 'startsWith', 'G');
+            expect(q(element, 'record-count')).toBeNull();
+            expect(q(element, 'generate').disabled).toBe(true);
+        });
+    });
+
+    describe('failed generations in the activity log', () => {
+        it('logs each failure as a Failed Document generated entry with template, record and reason', async () => {
+            happyPath();
+            logMock.mockResolvedValue('a0A000000000001AAA');
+            readMock.mockImplementation(({ recordId }: { recordId: string }) =>
+                recordId === id(2)
+                    ? Promise.reject({ body: { message: 'The record does not exist.' } })
+                    : Promise.resolve({
+                          record: { Name: nameOf(recordId) },
+                          unreadableFields: [],
+                          truncatedRelationships: []
+                      })
+            );
+            const element = await ready();
+            await chooseListView(element, [[1, 2, 3].map(listRecord)]);
+            await runAll(element);
+
+            expect(logMock).toHaveBeenCalledTimes(1);
+            const entry = logMock.mock.calls[0][0].entry;
+            expect(entry).toMatchObject({
+                kind: 'Document generated',
+                outcome: 'Failed',
+                recordId: id(2),
+                objectApiName: 'Account',
+                summary: 'Could not generate a document for Globex from template Quote'
+            });
+            expect(JSON.parse(entry.input)).toEqual({
+                templateId: TEMPLATE.id,
+                templateName: 'Quote',
+                templateVersion: 3
+            });
+            expect(JSON.parse(entry.result)).toEqual({
+                error: "Couldn't read the record: The record does not exist."
+            });
+            expect(q(element, 'log-error')).toBeNull();
+        });
+
+        it('shows on the row that the failure could not be logged, and still runs the rest', async () => {
+            happyPath();
+            logMock.mockRejectedValue({ body: { message: 'You cannot write the activity log.' } });
+            saveMock.mockImplementation(({ recordId }: { recordId: string }) =>
+                recordId === id(1)
+                    ? Promise.reject({ body: { message: 'This account is on legal hold.' } })
+                    : Promise.resolve({
+                          contentVersionId: `068${recordId.slice(3)}`,
+                          contentDocumentId: `069${recordId.slice(3)}`,
+                          activityId: `a0A${recordId.slice(3)}`
+                      })
+            );
+            const element = await ready();
+            await chooseListView(element, [[1, 2].map(listRecord)]);
+            await runAll(element);
+
+            expect(results(element).map((r) => r.slice(0, 2))).toEqual([
+                ['Acme', 'Failed'],
+                ['Globex', 'Saved']
+            ]);
+            const failed = element.shadowRoot!.querySelector(`tr[data-row-id="${id(1)}"]`)!;
+            expect(text(failed.querySelector('[data-id="error"]'))).toBe(
+                'This account is on legal hold.'
+            );
+            expect(text(failed.querySelector('[data-id="log-error"]'))).toBe(
+                'Not in the activity log: You cannot write the activity log.'
+            );
+            expect(all(element, 'log-error')).toHaveLength(1);
+            await expect(element).toBeAccessible();
+        });
     });
 });
