@@ -105,6 +105,9 @@ import previewTruncatedLabel from '@salesforce/label/c.Resident_ReportScheduler_
 import historyLabel from '@salesforce/label/c.Resident_ReportScheduler_History';
 import historyEmptyLabel from '@salesforce/label/c.Resident_ReportScheduler_HistoryEmpty';
 import historyFailedLabel from '@salesforce/label/c.Resident_ReportScheduler_HistoryFailed';
+import refreshRunsLabel from '@salesforce/label/c.Resident_ReportScheduler_RefreshRuns';
+import watchingRunLabel from '@salesforce/label/c.Resident_ReportScheduler_WatchingRun';
+import runNotSeenLabel from '@salesforce/label/c.Resident_ReportScheduler_RunNotSeen';
 import columnRunLabel from '@salesforce/label/c.Resident_ReportScheduler_ColumnRun';
 import columnTriggerLabel from '@salesforce/label/c.Resident_ReportScheduler_ColumnTrigger';
 import columnStartedLabel from '@salesforce/label/c.Resident_ReportScheduler_ColumnStarted';
@@ -188,6 +191,13 @@ type FieldInfo = { apiName: string; label: string; dataType: string };
 const WEEKDAYS: Weekday[] = ['MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT', 'SUN'];
 const NUMERIC_TYPES = new Set(['Currency', 'Double', 'Int', 'Integer', 'Long', 'Percent']);
 const RUNS_SHOWN = 20;
+/**
+ * After Run now, the history looks for the run by itself: the relay picks a due schedule up at its
+ * next check (every 5 minutes), so it looks for two checks and a margin, soon at first, then every
+ * 15 s. Then it stops and says what to do, rather than polling an org that is not connected forever.
+ */
+const RUN_WATCH_LIMIT_MS = 12 * 60_000;
+const RUN_WATCH_DELAYS_MS = [3_000, 5_000, 10_000, 15_000];
 const DEFAULT_OBJECTS = 'Account,Contact,Opportunity,Case,Lead';
 
 function blankDefinition(timeZone: string): ReportScheduleDefinition {
@@ -258,6 +268,17 @@ export default class ReportScheduler extends NavigationMixin(LightningElement) {
     runsError?: string;
     runsLoading = false;
     selectedRun?: RunSummary;
+    /** Run now was asked from the open form: the history is looking for that run. */
+    watchingRun = false;
+    /** The watch ended without seeing the run finish: what to do. */
+    runNotSeen?: string;
+    private runWatch?: {
+        scheduleId: string;
+        knownRunIds: Set<string>;
+        startedAt: number;
+        looks: number;
+        timer?: ReturnType<typeof setTimeout>;
+    };
 
     objectFields: FieldInfo[] = [];
     private filterKey = 0;
@@ -309,6 +330,8 @@ export default class ReportScheduler extends NavigationMixin(LightningElement) {
         previewing: previewingLabel,
         previewEmpty: previewEmptyLabel,
         history: historyLabel,
+        refreshRuns: refreshRunsLabel,
+        watchingRun: watchingRunLabel,
         historyEmpty: historyEmptyLabel,
         steps: stepsLabel,
         runNow: runNowLabel,
@@ -355,6 +378,10 @@ export default class ReportScheduler extends NavigationMixin(LightningElement) {
     }));
 
     timeZoneOptions = timeZones(userTimeZone).map((zone) => ({ label: zone, value: zone }));
+
+    override disconnectedCallback(): void {
+        this.stopWatchingRun();
+    }
 
     override connectedCallback(): void {
         this.load();
@@ -459,6 +486,7 @@ export default class ReportScheduler extends NavigationMixin(LightningElement) {
             };
             return;
         }
+        if (this.isEditing && this.draft.id === scheduleId) this.watchForRun(scheduleId);
         await this.load();
     }
 
@@ -551,6 +579,8 @@ export default class ReportScheduler extends NavigationMixin(LightningElement) {
     }
 
     startEditing(definition: ReportScheduleDefinition, names: Record<string, string>): void {
+        this.stopWatchingRun();
+        this.runNotSeen = undefined;
         this.draft = definition;
         this.recipientNames = { ...names };
         this.filterRows = (definition.query?.filters ?? []).map((f) => ({
@@ -568,6 +598,7 @@ export default class ReportScheduler extends NavigationMixin(LightningElement) {
     }
 
     handleCancel(): void {
+        this.stopWatchingRun();
         this.isEditing = false;
         this.problems = [];
         this.formError = undefined;
@@ -1085,22 +1116,97 @@ export default class ReportScheduler extends NavigationMixin(LightningElement) {
 
     // ---- history ----
 
-    async loadRuns(): Promise<void> {
-        if (!this.draft.id) return;
-        this.runsLoading = true;
+    /**
+     * The open schedule's runs. `quiet` (the Run now watch) keeps the table in place while it
+     * looks, instead of a spinner every few seconds; a failure is shown either way.
+     */
+    async loadRuns({ quiet = false }: { quiet?: boolean } = {}): Promise<boolean> {
+        const scheduleId = this.draft.id;
+        if (!scheduleId) return false;
+        if (!quiet) this.runsLoading = true;
         this.runsError = undefined;
         try {
             const answer = (await listRuns({
-                scheduleId: this.draft.id,
+                scheduleId,
                 maxRows: RUNS_SHOWN
             })) as RunSummary[] | null;
+            // The form moved on to another schedule while this was loading.
+            if (this.draft.id !== scheduleId) return false;
             this.runs = Array.isArray(answer) ? answer : [];
+            return true;
         } catch (error) {
+            if (this.draft.id !== scheduleId) return false;
             this.runs = [];
             this.runsError = formatLabel(historyFailedLabel, readableError(error));
+            return false;
         } finally {
             this.runsLoading = false;
         }
+    }
+
+    handleRefreshRuns(): void {
+        this.runNotSeen = undefined;
+        this.loadRuns();
+    }
+
+    /** Looks for the run Run now asked for until it has finished (see RUN_WATCH_LIMIT_MS). */
+    private watchForRun(scheduleId: string): void {
+        this.stopWatchingRun();
+        this.runNotSeen = undefined;
+        this.watchingRun = true;
+        this.runWatch = {
+            scheduleId,
+            // The runs shown when Run now was asked; if they could not load, the watch looks again
+            // first, so an old run is never taken for the new one.
+            knownRunIds: new Set(this.runsError ? [] : this.runs.map((r) => r.id)),
+            startedAt: Date.now(),
+            looks: this.runsError ? -1 : 0
+        };
+        this.scheduleNextLook();
+    }
+
+    private scheduleNextLook(): void {
+        const watch = this.runWatch;
+        if (!watch) return;
+        const delay =
+            RUN_WATCH_DELAYS_MS[
+                Math.min(Math.max(watch.looks, 0), RUN_WATCH_DELAYS_MS.length - 1)
+            ]!;
+        // eslint-disable-next-line @lwc/lwc/no-async-operation -- polling the org for the relay's run
+        watch.timer = setTimeout(() => this.lookForRun(), watch.looks < 0 ? 0 : delay);
+    }
+
+    private async lookForRun(): Promise<void> {
+        const watch = this.runWatch;
+        if (!watch || this.draft.id !== watch.scheduleId) return;
+        const loaded = await this.loadRuns({ quiet: true });
+        if (this.runWatch !== watch) return;
+        if (!loaded) {
+            // The failure is on screen with Refresh; looking on would hide it again.
+            this.stopWatchingRun();
+            return;
+        }
+        if (watch.looks < 0) {
+            for (const run of this.runs) watch.knownRunIds.add(run.id);
+        } else if (
+            this.runs.some((run) => !watch.knownRunIds.has(run.id) && run.status !== 'Running')
+        ) {
+            this.stopWatchingRun();
+            return;
+        }
+        if (Date.now() - watch.startedAt >= RUN_WATCH_LIMIT_MS) {
+            this.stopWatchingRun();
+            this.runNotSeen = runNotSeenLabel;
+            return;
+        }
+        watch.looks += 1;
+        this.scheduleNextLook();
+    }
+
+    private stopWatchingRun(): void {
+        if (this.runWatch?.timer) clearTimeout(this.runWatch.timer);
+        this.runWatch = undefined;
+        this.watchingRun = false;
     }
 
     get runsEmpty(): boolean {

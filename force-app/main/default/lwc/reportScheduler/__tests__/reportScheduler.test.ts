@@ -677,6 +677,131 @@ describe('c-report-scheduler', () => {
         expect(q(element, 'toggle-active')!.label).toBe('c.Resident_ReportScheduler_Resume');
     });
 
+    describe('after Run now from the form', () => {
+        const NEW_RUN: RunSummary = {
+            ...RUN,
+            id: 'a08000000000002AAA',
+            name: 'RUN-0000008',
+            triggeredBy: 'Run now',
+            status: 'Running',
+            finishedAt: null,
+            rows: null,
+            fileId: null
+        };
+
+        beforeEach(() => {
+            // Fake time that also moves on by itself, so flushPromises' zero delays still pass.
+            jest.useFakeTimers({ advanceTimers: true });
+            apex.runNow.mockResolvedValue('2026-02-24T10:00:00.000Z');
+        });
+        afterEach(() => {
+            jest.useRealTimers();
+        });
+
+        async function runNowFromForm(element: HTMLElement): Promise<void> {
+            await openDetail(element);
+            await click(element, 'run-now');
+        }
+
+        /** Lets `ms` pass, every look due in it running to its end. */
+        async function wait(ms: number): Promise<void> {
+            await jest.advanceTimersByTimeAsync(ms);
+            await flushPromises();
+        }
+
+        it('looks for the run by itself until it has finished, then stops', async () => {
+            const element = mount();
+            await flushPromises();
+            await runNowFromForm(element);
+            expect(q(element, 'watching-run')!.textContent).toContain(
+                'c.Resident_ReportScheduler_WatchingRun'
+            );
+            const looksBefore = apex.listRuns.mock.calls.length;
+            // Not picked up yet: the same runs as before.
+            await wait(3_000);
+            expect(apex.listRuns.mock.calls.length).toBe(looksBefore + 1);
+            // Picked up and still running: the table shows it, the watch goes on.
+            apex.listRuns.mockResolvedValue([NEW_RUN, RUN]);
+            await wait(5_000);
+            expect(q(element, 'runs')!.data).toEqual([NEW_RUN, RUN]);
+            expect(q(element, 'watching-run')).not.toBeNull();
+            // Finished: shown, and no more looks.
+            const done = {
+                ...NEW_RUN,
+                status: 'Succeeded',
+                rows: 42,
+                fileId: '069000000000002AAA'
+            };
+            apex.listRuns.mockResolvedValue([done, RUN]);
+            await wait(10_000);
+            expect(q(element, 'runs')!.data).toEqual([done, RUN]);
+            expect(q(element, 'watching-run')).toBeNull();
+            const looks = apex.listRuns.mock.calls.length;
+            await wait(60_000);
+            expect(apex.listRuns.mock.calls.length).toBe(looks);
+            jest.useRealTimers();
+            await expect(element).toBeAccessible();
+        });
+
+        it('gives up after two relay checks and says what to do', async () => {
+            const element = mount();
+            await flushPromises();
+            await runNowFromForm(element);
+            await wait(15 * 60_000);
+            expect(q(element, 'watching-run')).toBeNull();
+            expect(q(element, 'run-not-seen')!.textContent).toContain(
+                'c.Resident_ReportScheduler_RunNotSeen'
+            );
+            const looks = apex.listRuns.mock.calls.length;
+            // Between 12 and 15 minutes of looking, never every second.
+            expect(looks).toBeGreaterThan(45);
+            expect(looks).toBeLessThan(55);
+            await wait(60_000);
+            expect(apex.listRuns.mock.calls.length).toBe(looks);
+            // Refresh looks again, on demand.
+            apex.listRuns.mockResolvedValue([NEW_RUN, RUN]);
+            await click(element, 'refresh-runs');
+            expect(q(element, 'run-not-seen')).toBeNull();
+            expect(q(element, 'runs')!.data).toEqual([NEW_RUN, RUN]);
+        });
+
+        it('shows a failed look and stops, and stops when the form closes', async () => {
+            const element = mount();
+            await flushPromises();
+            await runNowFromForm(element);
+            apex.listRuns.mockRejectedValueOnce({ body: { message: 'Session expired' } });
+            await wait(3_000);
+            expect(q(element, 'runs-error')!.textContent).toContain('Session expired');
+            expect(q(element, 'watching-run')).toBeNull();
+            const looks = apex.listRuns.mock.calls.length;
+            await wait(60_000);
+            expect(apex.listRuns.mock.calls.length).toBe(looks);
+
+            await click(element, 'run-now');
+            expect(q(element, 'watching-run')).not.toBeNull();
+            await click(element, 'cancel');
+            const afterCancel = apex.listRuns.mock.calls.length;
+            await wait(60_000);
+            expect(apex.listRuns.mock.calls.length).toBe(afterCancel);
+        });
+
+        it('does not take a run it could not see before Run now for the new one', async () => {
+            apex.listRuns.mockRejectedValueOnce({ body: { message: 'Busy' } });
+            const element = mount();
+            await flushPromises();
+            await openDetail(element);
+            expect(q(element, 'runs-error')).not.toBeNull();
+            await click(element, 'run-now');
+            // The first look learns the old run; it is finished, but not the one asked for.
+            await wait(0);
+            expect(q(element, 'runs')!.data).toEqual([RUN]);
+            expect(q(element, 'watching-run')).not.toBeNull();
+            apex.listRuns.mockResolvedValue([{ ...NEW_RUN, status: 'Failed' }, RUN]);
+            await wait(3_000);
+            expect(q(element, 'watching-run')).toBeNull();
+        });
+    });
+
     it('hides the external-recipients note when the admin allows them', async () => {
         apex.getSchedulerSettings.mockResolvedValue({ allowExternalRecipients: true });
         validateMock.mockReturnValue([{ field: 'name', message: 'x' }]);
