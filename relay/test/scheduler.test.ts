@@ -511,6 +511,36 @@ describe('scheduled reports: volume and formulas', () => {
         ]);
     });
 
+    it('records the recipients a per-recipient schedule could not reach in the CPU budget as skipped, and tells the owner', async () => {
+        const id = await createSchedule(
+            {
+                name: 'Per seller',
+                perRecipient: true,
+                recipients: [
+                    { type: 'user', userId: SAM_ID },
+                    { type: 'user', userId: '0055g0000000001AAA' }
+                ]
+            },
+            SAM_ID
+        );
+        const outcomes = await runSchedulerTick(env, { ...FAST, cpuBudgetMs: 1 });
+        expect(outcomes).toMatchObject([{ scheduleId: id, outcome: 'failed' }]);
+        const runs = await runsOf(id);
+        expect(runs.map((r) => r.Status__c).sort()).toEqual(['Skipped', 'Succeeded']);
+        const skipped = runs.find((r) => r.Status__c === 'Skipped')!;
+        const delivered = runs.find((r) => r.Status__c === 'Succeeded')!;
+        expect(skipped.Recipient_User__c).not.toBe(delivered.Recipient_User__c);
+        expect(skipped.Error__c).toContain('ran out of time after 1 of 2 deliveries');
+        expect(skipped.File_Id__c).toBeNull();
+        expect((await scheduleRecord(id)).Last_Status__c).toBe('Failed');
+        // The delivered recipient got the report; the owner got the reason, and nobody else mail.
+        const { emailsSent } = await state();
+        expect(emailsSent).toHaveLength(2);
+        expect(
+            emailsSent.find((e) => e.subject.startsWith('Scheduled report failed'))?.body
+        ).toContain('Run now delivers to everyone again');
+    });
+
     it('neutralises cells that would run as spreadsheet formulas', async () => {
         await api(SAM, 'sobjects/Account', {
             method: 'POST',

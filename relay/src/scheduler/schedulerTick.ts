@@ -74,7 +74,9 @@ const MAX_SCHEDULES_PER_TICK = 200;
  * the tick runs. Workers cannot read their own CPU time, so each run is charged an estimate from
  * its rows (scripts/benchScheduler.ts measured, on a loaded 2-core machine, ~0.15 ms a PDF row,
  * ~0.01 ms a CSV row and ~0.1 s a run; the rates below are rounded up), and once the estimates
- * reach this budget the remaining due schedules wait, unclaimed, for the next tick.
+ * reach this budget the remaining due schedules wait, unclaimed, for the next tick. A per-recipient
+ * schedule is charged once per recipient; one that exhausts the budget part-way is already claimed,
+ * so its remaining recipients are recorded as Skipped with the reason and the owner is told.
  */
 const TICK_CPU_BUDGET_MS = 20_000;
 function estimatedRunCpuMs(format: unknown, rows: number): number {
@@ -290,15 +292,12 @@ export class SchedulerTick {
             return;
         }
         for (const schedule of due) {
-            if (Date.now() >= this.deadline || this.cpuEstimateMs >= this.cpuBudgetMs) {
+            if (this.outOfTime()) {
                 this.record({ orgId: org.orgId, scheduleId: schedule.id, outcome: 'out_of_time' });
                 continue;
             }
+            // Charges the tick's CPU estimate itself, run by run (see outOfTime).
             await this.runSchedule(org, key, scheduler, schedule);
-            this.cpuEstimateMs += estimatedRunCpuMs(
-                schedule.record[SCHEDULE_FIELDS.format],
-                this.outcomes.at(-1)?.rows ?? 0
-            );
         }
     }
 
@@ -415,6 +414,7 @@ export class SchedulerTick {
         let totalRows = 0;
         try {
             if (!definition || problem) {
+                this.charge(schedule.record[F.format], 0);
                 const runId = await createRun(steps);
                 steps.add('read', 'failed', problem ?? undefined);
                 await finish(runId, 'Failed', steps, { [RUN_FIELDS.error]: problem });
@@ -467,9 +467,33 @@ export class SchedulerTick {
                         `${users.length - activeUsers.length} inactive or unknown recipient(s) left out`
                     );
                 }
-                for (const delivery of deliveries) {
+                for (const [index, delivery] of deliveries.entries()) {
                     const log = new RunLog();
                     log.steps.push(...steps.steps);
+                    if (index > 0 && this.outOfTime()) {
+                        // Per-recipient mode renders once per recipient, each charged to the tick.
+                        // Running on would overrun the cron CPU limit and leave runs "Running"
+                        // forever; the schedule is claimed, so these recipients are recorded as
+                        // not delivered, with what to do, and the owner is told once.
+                        const left = deliveries.slice(index);
+                        const reason =
+                            `Not delivered: this check of the relay ran out of time after ` +
+                            `${index} of ${deliveries.length} deliveries. Run now delivers to ` +
+                            `everyone again; for a schedule this large, split its recipients ` +
+                            `across schedules or use CSV.`;
+                        for (const skipped of left) {
+                            const skippedLog = new RunLog();
+                            skippedLog.steps.push(...steps.steps);
+                            skippedLog.add('read', 'skipped', 'out of time');
+                            const skippedId = await createRun(skippedLog, skipped.recipientUserId);
+                            await finish(skippedId, 'Skipped', skippedLog, {
+                                [RUN_FIELDS.error]: reason
+                            });
+                        }
+                        overall = 'Failed';
+                        await this.notifyOwner(scheduler, schedule, reason);
+                        break;
+                    }
                     const runId = await createRun(log, delivery.recipientUserId);
                     const result = await this.deliver(
                         org,
@@ -480,6 +504,7 @@ export class SchedulerTick {
                         schedule
                     );
                     totalRows += result.rows ?? 0;
+                    this.charge(definition.format, result.rows ?? 0);
                     if (result.error) {
                         overall = 'Failed';
                         await finish(runId, 'Failed', log, {
@@ -495,6 +520,7 @@ export class SchedulerTick {
                     }
                 }
                 if (deliveries.length === 0) {
+                    this.charge(definition.format, 0);
                     const runId = await createRun(steps);
                     const reason = 'No active recipient is left on this schedule.';
                     steps.add('email', 'failed', reason);
@@ -518,6 +544,16 @@ export class SchedulerTick {
             rows: totalRows
         });
         runIds = [];
+    }
+
+    /** Adds a run's estimated CPU to the tick's (see TICK_CPU_BUDGET_MS). */
+    private charge(format: unknown, rows: number): void {
+        this.cpuEstimateMs += estimatedRunCpuMs(format, rows);
+    }
+
+    /** The tick's wall-clock or estimated CPU budget is spent: start nothing more. */
+    private outOfTime(): boolean {
+        return Date.now() >= this.deadline || this.cpuEstimateMs >= this.cpuBudgetMs;
     }
 
     private async recipientUsers(
