@@ -216,6 +216,30 @@ function tagValues(xml: string, tag: string): string[] {
 }
 
 /**
+ * The icons a custom tab may have (CustomTab `motif`): Salesforce's fixed list, by number and name.
+ * A deploy rejects any other value, and the CLI's conversion does not look.
+ */
+const TAB_MOTIFS = new Set(
+    (
+        '1 Heart|2 Fan|3 Sun|4 Hexagon|5 Leaf|6 Triangle|7 Square|8 Diamond|9 Lightning|10 Moon|' +
+        '11 Star|12 Circle|13 Box|14 Hands|15 People|16 Bank|17 Sack|18 Form|19 Wrench|' +
+        '20 Airplane|21 Computer|22 Telephone|23 Envelope|24 Building|25 Alarm clock|26 Flag|' +
+        '27 Laptop|28 Cell phone|29 PDA|30 Radar dish|31 Car|32 Factory|33 Desk|34 Insect|' +
+        '35 Microphone|36 Train|37 Bridge|38 Camera|39 Telescope|40 Credit card|41 Cash|42 Treasure chest|' +
+        '43 Jewel|44 Hammer|45 Ticket|46 Stamp|47 Knight|48 Trophy|49 CD/DVD|50 Big top|51 Apple|' +
+        '52 Balls|53 Bell|54 Boat|55 Books|56 Bottle|57 Building Block|58 Caduceus|59 Can|60 Umbrella|' +
+        '61 Castle|62 Chalkboard|63 Chip|64 Compass|65 Cup|66 Dice|67 Gears|68 Globe|69 Guitar|' +
+        '70 Handsaw|71 Headset|72 Helicopter|73 Highway Sign|74 Hot Air Balloon|75 IP Phone|76 Keys|' +
+        '77 Locked|78 Map|79 Measuring Tape|80 Motorcycle|81 Musical Note|82 Whistle|83 Pencil|' +
+        '84 Presenter|85 Real Estate Sign|86 Red Cross|87 Safe|88 Sailboat|89 Saxophone|90 Scales|' +
+        '91 Shield|92 Ship|93 Shopping Cart|94 Stethoscope|95 Stopwatch|96 Street Sign|97 Thermometer|' +
+        '98 Truck|99 TV CRT|100 TV Widescreen'
+    )
+        .split('|')
+        .map((entry) => entry.replace(/^(\d+) /, 'Custom$1: '))
+);
+
+/**
  * What the CLI's conversion does not look at but a deploy rejects: a permission set or app that
  * names an object, field or tab the package does not have, and field permissions on fields that
  * cannot carry them (required fields and master-detail fields get their access from the object).
@@ -250,6 +274,12 @@ async function checkReferences(packageDir: string, checks: Check[]): Promise<voi
     for (const tab of tabs) {
         const tabXml = await readFile(path.join(defaultDir, 'tabs', `${tab}.tab-meta.xml`), 'utf8');
         const [component] = tagValues(tabXml, 'lwcComponent');
+        const [motif] = tagValues(tabXml, 'motif');
+        checks.push({
+            name: `tabs/${tab} has one of Salesforce's tab icons`,
+            ok: TAB_MOTIFS.has(motif ?? ''),
+            detail: `"${motif ?? ''}" is not a CustomTab motif (e.g. "Custom19: Wrench")`
+        });
         if (component) {
             // A Lightning component tab: its component must exist and be exposed for tabs.
             const meta = await readFile(
@@ -272,6 +302,8 @@ async function checkReferences(packageDir: string, checks: Check[]): Promise<voi
         });
     }
     const isOurs = (name: string) => /__(c|mdt)$/.test(name);
+    // Tabs: every one that is not a standard tab (`standard-Account`) must be the package's own.
+    const isOurTab = (name: string) => name !== '' && !name.startsWith('standard-');
     for (const file of await listDir(path.join(defaultDir, 'permissionsets'))) {
         if (!file.name.endsWith('.permissionset-meta.xml')) continue;
         const xml = await readFile(path.join(defaultDir, 'permissionsets', file.name), 'utf8');
@@ -296,14 +328,14 @@ async function checkReferences(packageDir: string, checks: Check[]): Promise<voi
         }
         for (const block of xml.matchAll(/<tabSettings>([\s\S]*?)<\/tabSettings>/g)) {
             const tab = tagValues(block[1] ?? '', 'tab')[0] ?? '';
-            if (isOurs(tab))
+            if (isOurTab(tab))
                 checks.push({ name: `${where}: tab ${tab} exists`, ok: tabs.has(tab) });
         }
     }
     for (const file of await listDir(path.join(defaultDir, 'applications'))) {
         if (!file.name.endsWith('.app-meta.xml')) continue;
         const xml = await readFile(path.join(defaultDir, 'applications', file.name), 'utf8');
-        for (const tab of tagValues(xml, 'tabs').filter(isOurs)) {
+        for (const tab of tagValues(xml, 'tabs').filter(isOurTab)) {
             checks.push({
                 name: `applications/${file.name}: tab ${tab} exists`,
                 ok: tabs.has(tab)
