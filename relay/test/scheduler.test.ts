@@ -574,6 +574,14 @@ describe('scheduled reports: exactly once', () => {
         const id = await createSchedule();
         // Claims compare whole seconds: wait until the schedule's last save is safely past.
         await new Promise((resolve) => setTimeout(resolve, 2100));
+        // Both ticks read the due schedules before either claims (on a loaded machine one tick
+        // could otherwise finish before the other starts, and there would be no race to test).
+        await standIn('/__standin/faults', {
+            pathIncludes: '/query',
+            method: 'GET',
+            times: 2,
+            barrier: 2
+        });
         const [a, b] = await Promise.all([runSchedulerTick(env), runSchedulerTick(env)]);
         const outcomes = [...a!, ...b!].map((o) => o.outcome).sort();
         expect(outcomes).toEqual(['claimed_elsewhere', 'succeeded']);

@@ -36,6 +36,12 @@ export type Fault = {
     status: number;
     errorCode?: string;
     message?: string;
+    /**
+     * Not an error but a barrier: the matching requests wait until this many have arrived (at most
+     * 10 s), then are all served normally. Lets a test make two clients read the same state before
+     * either writes (two overlapping cron ticks seeing the same due schedule).
+     */
+    barrier?: number;
 };
 
 export type SalesforceOrgStandInOptions = {
@@ -620,6 +626,22 @@ export async function startSalesforceOrgStandIn(
         return fault;
     }
 
+    const barrierWaiters = new Map<Fault, (() => void)[]>();
+    function reachBarrier(fault: Fault): Promise<void> {
+        return new Promise<void>((resolve) => {
+            const waiting = barrierWaiters.get(fault) ?? [];
+            waiting.push(resolve);
+            barrierWaiters.set(fault, waiting);
+            const release = () => {
+                barrierWaiters.delete(fault);
+                for (const go of waiting) go();
+            };
+            if (waiting.length >= (fault.barrier ?? 1)) release();
+            // Never hang a test: after 10 s whoever arrived goes on, and the test's assertions say why.
+            else if (waiting.length === 1) setTimeout(release, 10_000).unref();
+        });
+    }
+
     async function route(
         req: IncomingMessage,
         res: ServerResponse,
@@ -640,7 +662,9 @@ export async function startSalesforceOrgStandIn(
         }
         if (!path.startsWith('/__standin/')) {
             const fault = takeFault(method, path);
-            if (fault) {
+            if (fault?.barrier) {
+                await reachBarrier(fault);
+            } else if (fault) {
                 sendJson(
                     res,
                     fault.status,
