@@ -35,6 +35,8 @@ const LOCAL_CRON_NOISE = /GET \/__scheduled\S* 200/;
 const STAND_IN_MODEL_LABEL = 'Local Anthropic stand-in (test double)';
 /** The key id of the per-run master secret the local relay and the stand-in org share. */
 const WORKBENCH_KEY_ID = 'workbench';
+/** The key id the vendor's next master secret has: what a rotation moves the org to. */
+const WORKBENCH_NEXT_KEY_ID = 'workbench-2';
 /** The stand-in org's scheduler connected app (a test double): the JWT's `iss`. */
 const WORKBENCH_SCHEDULER_CONSUMER_KEY = 'resident-workbench-scheduler-standin';
 /** What `wrangler dev --test-scheduled` fires: the deployed relay's cron (wrangler.jsonc). */
@@ -85,6 +87,12 @@ export interface WorkbenchStack {
     org: SalesforceOrgStandIn;
     anthropic: AnthropicStandIn;
     scheduler: LocalScheduler;
+    /**
+     * TEST DOUBLE of the vendor issuing a rotated key: the stand-in org's key under the relay's
+     * second master secret (key id `workbench-2`), which the org does not hold until an admin
+     * rotates to it in the trust center. Never printed.
+     */
+    nextOrgKey: string;
     /** Stops only the relay (tests use it to show what the panel says when the relay is gone). */
     stopRelay(): Promise<void>;
     stop(): Promise<void>;
@@ -303,6 +311,14 @@ export async function startWorkbenchStack(
         // stores the key the vendor issued.
         const masterSecret = crypto.getRandomValues(new Uint8Array(32));
         const orgKey = await deriveOrgKey(masterSecret, WORKBENCH_KEY_ID, STANDIN_ORG_ID);
+        // The vendor keeps the next master secret deployed beside the current one, so an org can
+        // rotate to its key whenever its admin is ready (docs/ADMIN.md, "Rotate the org key").
+        const nextMasterSecret = crypto.getRandomValues(new Uint8Array(32));
+        const nextOrgKey = await deriveOrgKey(
+            nextMasterSecret,
+            WORKBENCH_NEXT_KEY_ID,
+            STANDIN_ORG_ID
+        );
         // Scheduled reports: a throwaway RSA key pair for this run only, held in memory (a test
         // double of the vendor's scheduler key). The private half goes to the local relay as
         // SCHEDULER_PRIVATE_KEY, the public half to the stand-in org's JWT bearer endpoint as the
@@ -340,7 +356,10 @@ export async function startWorkbenchStack(
             '--var',
             `ALLOWED_ORIGINS:${workbench.url}`,
             '--var',
-            `RELAY_MASTER_KEYS:${JSON.stringify({ [WORKBENCH_KEY_ID]: Buffer.from(masterSecret).toString('base64url') })}`,
+            `RELAY_MASTER_KEYS:${JSON.stringify({
+                [WORKBENCH_KEY_ID]: Buffer.from(masterSecret).toString('base64url'),
+                [WORKBENCH_NEXT_KEY_ID]: Buffer.from(nextMasterSecret).toString('base64url')
+            })}`,
             // The stand-in org enrolled for scheduled reports, signing in as Ada (who is also the
             // stand-in's scheduler integration user), and /__scheduled to fire the cron locally.
             '--test-scheduled',
@@ -412,6 +431,7 @@ export async function startWorkbenchStack(
             build,
             org,
             anthropic,
+            nextOrgKey,
             stopRelay: () => relay.stop(),
             stop
         };

@@ -224,6 +224,42 @@ describe('trust center in the workbench', () => {
         await again.close();
     });
 
+    test('rotation to a key under a new key id: the relay accepts the new key, the typed key is cleared, and the rotation is logged', async () => {
+        const page = await openTrustCenter();
+        const center = page.locator('c-trust-center');
+        await expect
+            .poll(() => center.locator('[data-id="relay-key-check"]').textContent())
+            .toContain(label('Resident_TrustCenter_KeyAccepted', 'workbench', ORG_ID));
+        const keyInput = center.locator('[data-id="new-key"] input');
+        await keyInput.fill(stack.nextOrgKey);
+        await center.locator('[data-id="save-key"] button').click();
+        await expect
+            .poll(() => center.locator('[data-id="relay-notice"]').textContent())
+            .toContain(label('Resident_TrustCenter_Rotated', 'workbench-2'));
+        await expect
+            .poll(() => center.locator('[data-id="relay-key"]').textContent())
+            .toContain(label('Resident_TrustCenter_KeyConfigured', 'workbench-2'));
+        // The relay itself accepts a session token signed with the new key (GET /v1/connection).
+        await expect
+            .poll(() => center.locator('[data-id="relay-key-check"]').textContent())
+            .toContain(label('Resident_TrustCenter_KeyAccepted', 'workbench-2', ORG_ID));
+        // The key, a credential, does not stay in the page.
+        expect(await keyInput.inputValue()).toBe('');
+        const logged = records(stack, 'Resident_Activity__c').filter(
+            (r) => r.Kind__c === 'Relay connection'
+        );
+        expect(logged.map((r) => r.Result_Summary__c)).toEqual([
+            'Org key rotated from key id workbench to workbench-2'
+        ]);
+        // Trying the same key again is refused with the reason, beside the field.
+        await keyInput.fill(stack.nextOrgKey);
+        await center.locator('[data-id="save-key"] button').click();
+        await expect
+            .poll(() => center.locator('[data-id="relay-notice"]').textContent())
+            .toContain('key id already in use (workbench-2)');
+        await page.close();
+    });
+
     test('disconnect, after confirming, removes the org key: the coworker then says the org is not connected', async () => {
         const page = await openTrustCenter();
         const center = page.locator('c-trust-center');
@@ -244,8 +280,10 @@ describe('trust center in the workbench', () => {
         const logged = records(stack, 'Resident_Activity__c').filter(
             (r) => r.Kind__c === 'Relay connection'
         );
-        expect(logged.map((r) => r.Result_Summary__c)).toEqual([
-            'Relay disconnected: org key workbench removed'
+        // After the rotation above, the key removed is the rotated one.
+        expect(logged.map((r) => r.Result_Summary__c).sort()).toEqual([
+            'Org key rotated from key id workbench to workbench-2',
+            'Relay disconnected: org key workbench-2 removed'
         ]);
         // The coworker on a record page now says the org is not connected, and what to do.
         await page.goto(stack.urls.recordPage, { waitUntil: 'networkidle' });
