@@ -14,7 +14,8 @@ import type {
 import { DEFAULT_POLICY } from '../../../force-app/main/default/lwc/egressPolicy/egressPolicy';
 import { deriveOrgKey } from '../../../relay/src/auth/orgKeys';
 import { verifySessionToken } from '../../../relay/src/auth/sessionToken';
-import { AuraHandledError, defaultApexDoubles, type ApexContext } from './apexDoubles';
+import type { ApexContext } from './apexDoubles';
+import { callApexDouble as call, refusal } from './apexDoubleTestSupport';
 import { startSalesforceOrgStandIn, type SalesforceOrgStandIn } from './index';
 import { OrgStore } from './orgStore';
 import {
@@ -36,25 +37,9 @@ import {
 // The coworker's Apex doubles, called in-process as the workbench calls them over HTTP: each as
 // Ada (Resident Admin) or Sam (Resident User), through the store's sharing, CRUD and FLS.
 
-const doubles = defaultApexDoubles();
 let store: OrgStore;
 let ada: ApexContext;
 let sam: ApexContext;
-
-function call<T>(name: string, params: Record<string, unknown>, context: ApexContext): Promise<T> {
-    const double = doubles.get(name);
-    if (!double) throw new Error(`no double ${name}`);
-    return Promise.resolve().then(() => double(params, context) as T);
-}
-
-async function refusal(promise: Promise<unknown>): Promise<string> {
-    const error = await promise.then(
-        () => undefined,
-        (e: unknown) => e
-    );
-    expect(error).toBeInstanceOf(AuraHandledError);
-    return (error as Error).message;
-}
 
 beforeEach(() => {
     store = new OrgStore();

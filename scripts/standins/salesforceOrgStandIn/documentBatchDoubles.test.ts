@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { AuraHandledError, defaultApexDoubles, type ApexContext } from './apexDoubles';
+import { defaultApexDoubles, type ApexContext } from './apexDoubles';
+import { refusal } from './apexDoubleTestSupport';
 import { OrgStore } from './orgStore';
 import { ADA_ADMIN_ID, SAM_SELLER_ID } from './seedData';
 
@@ -25,15 +26,6 @@ function find(definition: unknown, context: ApexContext): Promise<Found> {
                 context
             ) as Found
     );
-}
-
-async function refusal(promise: Promise<unknown>): Promise<string> {
-    const error = await promise.then(
-        () => undefined,
-        (e: unknown) => e
-    );
-    expect(error).toBeInstanceOf(AuraHandledError);
-    return (error as Error).message;
 }
 
 beforeEach(() => {

@@ -5,7 +5,8 @@ import type {
     DocumentTemplateSummary,
     SavedDocument
 } from '../../../force-app/main/default/lwc/documentMerge/documentMerge';
-import { AuraHandledError, defaultApexDoubles, type ApexContext } from './apexDoubles';
+import type { ApexContext } from './apexDoubles';
+import { callApexDouble as call, refusal } from './apexDoubleTestSupport';
 import { OrgStore } from './orgStore';
 import {
     ADA_ADMIN_ID,
@@ -21,26 +22,10 @@ import {
 // HTTP: as Ada (Resident Admin, sees everything) and Sam (Resident User, cannot read
 // Account.AnnualRevenue or Opportunity.Amount).
 
-const doubles = defaultApexDoubles();
 let store: OrgStore;
 let ada: ApexContext;
 let sam: ApexContext;
 const PDF = Buffer.from('%PDF-1.7\n%%EOF\n').toString('base64');
-
-function call<T>(name: string, params: Record<string, unknown>, context: ApexContext): Promise<T> {
-    const double = doubles.get(name);
-    if (!double) throw new Error(`no double ${name}`);
-    return Promise.resolve().then(() => double(params, context) as T);
-}
-
-async function refusal(promise: Promise<unknown>): Promise<string> {
-    const error = await promise.then(
-        () => undefined,
-        (e: unknown) => e
-    );
-    expect(error).toBeInstanceOf(AuraHandledError);
-    return (error as Error).message;
-}
 
 beforeEach(() => {
     store = new OrgStore();

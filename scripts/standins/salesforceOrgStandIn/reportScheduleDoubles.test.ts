@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ReportScheduleDefinition } from '../../../force-app/main/default/lwc/reportSchedule/reportSchedule';
-import { AuraHandledError, defaultApexDoubles, type ApexContext } from './apexDoubles';
+import { defaultApexDoubles, type ApexContext } from './apexDoubles';
+import { refusal } from './apexDoubleTestSupport';
 import { schedulerSetting } from './apex/reportSchedules';
 import { OrgStore } from './orgStore';
 import { OPEN_OPPORTUNITIES_REPORT_ID } from './reports';
@@ -19,15 +20,6 @@ function call<T>(name: string, params: Record<string, unknown>, context: ApexCon
     const double = doubles.get(`ReportScheduleController.${name}`);
     if (!double) throw new Error(`no double ${name}`);
     return Promise.resolve().then(() => double(params, context) as T);
-}
-
-async function refusal(promise: Promise<unknown>): Promise<string> {
-    const error = await promise.then(
-        () => undefined,
-        (e: unknown) => e
-    );
-    expect(error).toBeInstanceOf(AuraHandledError);
-    return (error as Error).message;
 }
 
 const inAnHour = () => new Date(Date.now() + 3_600_000).toISOString();

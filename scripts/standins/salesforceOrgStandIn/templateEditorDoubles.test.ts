@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { DocumentTemplate } from '../../../force-app/main/default/lwc/documentMerge/documentMerge';
-import { AuraHandledError, defaultApexDoubles, type ApexContext } from './apexDoubles';
+import { defaultApexDoubles, type ApexContext } from './apexDoubles';
+import { refusal } from './apexDoubleTestSupport';
 import { OrgStore } from './orgStore';
 import { QUOTE_TEMPLATE } from './quoteTemplate';
 import {
@@ -27,15 +28,6 @@ function call<T>(name: string, params: Record<string, unknown>, context: ApexCon
     const double = doubles.get(`DocumentTemplateController.${name}`);
     if (!double) throw new Error(`no double ${name}`);
     return Promise.resolve().then(() => double(params, context) as T);
-}
-
-async function refusal(promise: Promise<unknown>): Promise<string> {
-    const error = await promise.then(
-        () => undefined,
-        (e: unknown) => e
-    );
-    expect(error).toBeInstanceOf(AuraHandledError);
-    return (error as Error).message;
 }
 
 function input(template: EditableTemplate, changes: Record<string, unknown> = {}) {

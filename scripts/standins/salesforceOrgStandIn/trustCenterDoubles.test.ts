@@ -14,7 +14,8 @@ import {
 } from '../../../force-app/main/default/lwc/trustCenterContract/trustCenterContract';
 import { deriveOrgKey } from '../../../relay/src/auth/orgKeys';
 import { verifySessionToken } from '../../../relay/src/auth/sessionToken';
-import { AuraHandledError, defaultApexDoubles, type ApexContext } from './apexDoubles';
+import type { ApexContext } from './apexDoubles';
+import { callApexDouble as call, refusal } from './apexDoubleTestSupport';
 import { OrgStore } from './orgStore';
 import {
     ADA_ADMIN_ID,
@@ -28,25 +29,9 @@ import { STANDIN_ORG_NAME } from './trustCenterState';
 // The trust center's Apex doubles (issue 7), called in-process as the workbench calls them over
 // HTTP: as Ada (Resident Admin, both trust custom permissions) or Sam (Resident User, neither).
 
-const doubles = defaultApexDoubles();
 let store: OrgStore;
 let ada: ApexContext;
 let sam: ApexContext;
-
-function call<T>(name: string, params: Record<string, unknown>, context: ApexContext): Promise<T> {
-    const double = doubles.get(name);
-    if (!double) throw new Error(`no double ${name}`);
-    return Promise.resolve().then(() => double(params, context) as T);
-}
-
-async function refusal(promise: Promise<unknown>): Promise<string> {
-    const error = await promise.then(
-        () => undefined,
-        (e: unknown) => e
-    );
-    expect(error).toBeInstanceOf(AuraHandledError);
-    return (error as Error).message;
-}
 
 /** Every row of a package object, read past sharing: what the stand-in org really holds. */
 function stored(objectApiName: string): string[] {
