@@ -497,3 +497,43 @@ describe('RelayOrgKeyController: rotation and disconnect against the stand-in ke
         });
     });
 });
+
+describe('Apex-only activity kinds (ResidentActivityTrigger before insert, ActivityKindGuard)', () => {
+    it('refuses a Data purge entry a user inserts directly or logs through logActivity; the package still logs one', async () => {
+        const before = stored('Resident_Activity__c');
+        // What any API client does (the stand-in's REST and UI API create through the store).
+        for (const user of [sam.user, ada.user]) {
+            expect(() =>
+                store.create(user, 'Resident_Activity__c', {
+                    Kind__c: 'Data purge',
+                    Outcome__c: 'Succeeded',
+                    Result_Summary__c: 'Purged 0 rows',
+                    User__c: user.id
+                })
+            ).toThrow(/Data purge entries are written only by Resident itself/);
+        }
+        for (const kind of ['Data purge', 'Retention run', 'Relay connection', 'Template saved']) {
+            expect(
+                await refusal(
+                    call(
+                        'ActivityLogController.logActivity',
+                        { entry: { kind, outcome: 'Succeeded', summary: 'forged' } },
+                        sam
+                    )
+                )
+            ).toMatch(/is not an activity kind/);
+        }
+        expect(stored('Resident_Activity__c')).toEqual(before);
+
+        // The package's own double writes it, and the guard is closed again afterwards.
+        const id = await call<string>('DataExportController.recordExport', { counts: {} }, ada);
+        expect(activities('Data export').map((e) => e.Id)).toEqual([id]);
+        expect(() =>
+            store.create(ada.user, 'Resident_Activity__c', {
+                Kind__c: 'Data export',
+                Outcome__c: 'Succeeded',
+                Result_Summary__c: 'forged'
+            })
+        ).toThrow(/written only by Resident itself/);
+    });
+});

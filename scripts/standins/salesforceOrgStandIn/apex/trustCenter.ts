@@ -27,6 +27,7 @@ import type { OrgUser } from '../orgStore';
 import { objectDef } from '../schema';
 import { makeId, ORG_ID, type StoredRecord } from '../seedData';
 import { STANDIN_ORG_NAME, type RetentionRunRecord } from '../trustCenterState';
+import { logApexOnlyActivity } from './activity';
 import {
     asUser,
     AuraHandledError,
@@ -97,26 +98,24 @@ function deletedBetween(
     return counts;
 }
 
-/** A trust center entry in the activity log, inserted as the admin (counts, never contents). */
+/**
+ * TrustActivityLog.log: a trust center entry in the activity log, inserted as the admin (counts,
+ * never contents) through the same checks and insert as every entry (logApexOnlyActivity).
+ */
 function logTrustActivity(
     context: ApexContext,
-    user: OrgUser,
     kind: TrustActivityKind,
     summary: string,
     result: unknown,
-    outcome: 'Succeeded' | 'Failed' = 'Succeeded'
+    options: { outcome?: 'Succeeded' | 'Failed'; recordId?: string | null } = {}
 ): string {
-    return asUser(
-        () =>
-            context.store.create(user, 'Resident_Activity__c', {
-                Kind__c: kind,
-                Outcome__c: outcome,
-                Result_Summary__c: summary.slice(0, 255),
-                Result__c: result === null ? null : JSON.stringify(result),
-                User__c: user.id
-            }),
-        { noAccess: 'You do not have permission to write to the Resident activity log.' }
-    );
+    return logApexOnlyActivity(context, {
+        kind,
+        outcome: options.outcome ?? 'Succeeded',
+        summary,
+        result: result === null ? null : JSON.stringify(result),
+        recordId: options.recordId ?? null
+    });
 }
 
 function totalOf(counts: RetentionCounts): number {
@@ -275,7 +274,8 @@ export function runRetentionNow(_params: ApexParams, context: ApexContext): stri
 export function runRetention(
     context: ApexContext,
     runAs: OrgUser,
-    now = Date.now()
+    now = Date.now(),
+    jobId: string | null = null
 ): RetentionCounts {
     const asAdmin: ApexContext = { ...context, user: runAs };
     const windows = context.store.trustCenter.retention;
@@ -299,10 +299,10 @@ export function runRetention(
     const counts = deletedBetween(before, packageCounts(context));
     logTrustActivity(
         asAdmin,
-        runAs,
         'Retention run',
         `Retention run: ${totalOf(counts)} rows past their window deleted`,
-        counts
+        counts,
+        { recordId: jobId }
     );
     return counts;
 }
@@ -323,7 +323,7 @@ export function getRetentionRun(params: ApexParams, context: ApexContext): Reten
             const runAs = context.store.user(run.runAsUserId);
             try {
                 if (!runAs) throw new Error('The user the job runs as no longer exists.');
-                run.counts = runRetention(context, runAs);
+                run.counts = runRetention(context, runAs, Date.now(), run.jobId);
                 run.status = 'Completed';
             } catch (error) {
                 run.status = 'Failed';
@@ -444,7 +444,6 @@ export function recordExport(params: ApexParams, context: ApexContext): string {
     const counts = requiredCounts(params);
     return logTrustActivity(
         context,
-        context.user,
         'Data export',
         `Data export: ${totalOf(counts)} rows exported`,
         counts
@@ -494,7 +493,6 @@ export function recordPurge(params: ApexParams, context: ApexContext): string {
     const counts = requiredCounts(params);
     return logTrustActivity(
         context,
-        context.user,
         'Data purge',
         `Data purge: ${totalOf(counts)} rows deleted`,
         counts
@@ -631,12 +629,11 @@ export function rotateOrgKey(params: ApexParams, context: ApexContext): OrgKeySt
     storeKey(context, key);
     logTrustActivity(
         context,
-        context.user,
         'Relay connection',
         oldKeyId
             ? `Org key rotated from key id ${oldKeyId} to ${keyId}`
             : `Org key stored, key id ${keyId}`,
-        { oldKeyId, newKeyId: keyId }
+        null
     );
     return statusOf(context);
 }
@@ -648,10 +645,9 @@ export function disconnectRelay(_params: ApexParams, context: ApexContext): OrgK
     storeKey(context, undefined);
     logTrustActivity(
         context,
-        context.user,
         'Relay connection',
         `Relay disconnected: org key ${oldKeyId ?? '(none)'} removed`,
-        { oldKeyId, newKeyId: null }
+        null
     );
     return { configured: false, keyId: null };
 }
