@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import {
     EXPORT_MAX_ORIGINAL_BYTES,
     PACKAGE_DATA_OBJECTS,
@@ -16,7 +16,7 @@ import { deriveOrgKey } from '../../../relay/src/auth/orgKeys';
 import { verifySessionToken } from '../../../relay/src/auth/sessionToken';
 import type { ApexContext } from './apexDoubles';
 import { callApexDouble as call, refusal } from './apexDoubleTestSupport';
-import { OrgStore } from './orgStore';
+import { OrgError, OrgStore } from './orgStore';
 import {
     ADA_ADMIN_ID,
     ORG_ID,
@@ -535,5 +535,62 @@ describe('Apex-only activity kinds (ResidentActivityTrigger before insert, Activ
                 Result_Summary__c: 'forged'
             })
         ).toThrow(/written only by Resident itself/);
+    });
+});
+
+describe('RelayOrgKeyController: connecting, and no key change without its log entry', () => {
+    const master = (fill: number) => new Uint8Array(32).fill(fill);
+
+    it('saveOrgKey stores and logs the first key, then refuses to replace it and says to rotate', async () => {
+        const k1 = await deriveOrgKey(master(1), 'k1', ORG_ID);
+        const k2 = await deriveOrgKey(master(2), 'k2', ORG_ID);
+        const admin = { ...ada, settings: { relayUrl: 'http://127.0.0.1:8787' } };
+
+        expect(await call('RelayOrgKeyController.saveOrgKey', { orgKey: k1 }, admin)).toEqual({
+            configured: true,
+            keyId: 'k1'
+        });
+        expect(activities('Relay connection').map((e) => e.Result_Summary__c)).toEqual([
+            'Org key stored, key id k1'
+        ]);
+        expect(
+            await refusal(call('RelayOrgKeyController.saveOrgKey', { orgKey: k2 }, admin))
+        ).toMatch(/already stored \(key id k1\)\. To replace it, use Rotate key/);
+        expect(admin.settings).toMatchObject({ orgKey: k1 });
+        // The refused save logged nothing.
+        expect(activities('Relay connection')).toHaveLength(1);
+        expect(JSON.stringify(activities('Relay connection'))).not.toContain(k1.split(':')[2]);
+    });
+
+    it('puts the earlier key back when the log entry of a rotation or a disconnect cannot be written', async () => {
+        const k1 = await deriveOrgKey(master(1), 'k1', ORG_ID);
+        const k2 = await deriveOrgKey(master(2), 'k2', ORG_ID);
+        let keyStore: string | undefined = k1;
+        const settings: ApexContext['settings'] = { relayUrl: 'http://127.0.0.1:8787', orgKey: k1 };
+        settings.setOrgKey = (key) => {
+            keyStore = key;
+        };
+        const admin = { ...ada, settings };
+        const failingInsert = () => {
+            throw new OrgError(400, 'STORAGE_LIMIT_EXCEEDED', 'storage limit exceeded');
+        };
+
+        vi.spyOn(store, 'create').mockImplementationOnce(failingInsert);
+        await expect(
+            call('RelayOrgKeyController.rotateOrgKey', { newOrgKey: k2 }, admin)
+        ).rejects.toThrow(/storage limit exceeded/);
+        expect(keyStore).toBe(k1);
+        expect(settings.orgKey).toBe(k1);
+
+        vi.spyOn(store, 'create').mockImplementationOnce(failingInsert);
+        await expect(call('RelayOrgKeyController.disconnectRelay', {}, admin)).rejects.toThrow(
+            /storage limit exceeded/
+        );
+        expect(keyStore).toBe(k1);
+        expect(await call('RelayOrgKeyController.getOrgKeyStatus', {}, admin)).toEqual({
+            configured: true,
+            keyId: 'k1'
+        });
+        expect(activities('Relay connection')).toEqual([]);
     });
 });

@@ -608,47 +608,71 @@ export function getOrgKeyStatus(_params: ApexParams, context: ApexContext): OrgK
     return statusOf(context);
 }
 
-/** `saveOrgKey({ orgKey })`: the first key (or any key, replacing the stored one). */
-export function saveOrgKey(params: ApexParams, context: ApexContext): OrgKeyStatus {
-    requireRelay(context);
-    const { key } = wellFormedKey(params, 'orgKey');
-    storeKey(context, key);
-    return statusOf(context);
+/**
+ * Stores the key and logs it as one step, as RelayOrgKeyController's transaction does: when the
+ * entry cannot be written the earlier key is put back, so no key change goes unlogged.
+ */
+function changeKeyLogged(context: ApexContext, orgKey: string | undefined, summary: string): void {
+    const previous = context.settings.orgKey;
+    storeKey(context, orgKey);
+    try {
+        logTrustActivity(context, 'Relay connection', summary, null);
+    } catch (error) {
+        storeKey(context, previous);
+        throw error;
+    }
 }
 
-/** `rotateOrgKey({ newOrgKey })`: refuses the key id in use; logs old and new key ids. */
-export function rotateOrgKey(params: ApexParams, context: ApexContext): OrgKeyStatus {
+/** RelayOrgKeyController.storeKey: the one path for connecting and rotating. */
+function storeCheckedKey(
+    params: ApexParams,
+    context: ApexContext,
+    rotating: boolean
+): OrgKeyStatus {
     requireRelay(context);
-    const { key, keyId } = wellFormedKey(params, 'newOrgKey');
+    const { key, keyId } = wellFormedKey(params, rotating ? 'newOrgKey' : 'orgKey');
     const oldKeyId = keyIdOf(context.settings.orgKey);
+    if (oldKeyId && !rotating) {
+        throw new AuraHandledError(
+            `An org key is already stored (key id ${oldKeyId}). To replace it, use Rotate key with the new key the vendor sent.`
+        );
+    }
     if (oldKeyId === keyId) {
         throw new AuraHandledError(
             `This key has the key id already in use (${keyId}): ask the vendor for a key under a new key id.`
         );
     }
-    storeKey(context, key);
-    logTrustActivity(
+    changeKeyLogged(
         context,
-        'Relay connection',
+        key,
         oldKeyId
             ? `Org key rotated from key id ${oldKeyId} to ${keyId}`
-            : `Org key stored, key id ${keyId}`,
-        null
+            : `Org key stored, key id ${keyId}`
     );
     return statusOf(context);
 }
 
-/** `disconnectRelay()`: removes the org key; logs it. */
+/** `saveOrgKey({ orgKey })`: the first key only; a stored key is replaced by a rotation. Logged. */
+export function saveOrgKey(params: ApexParams, context: ApexContext): OrgKeyStatus {
+    return storeCheckedKey(params, context, false);
+}
+
+/** `rotateOrgKey({ newOrgKey })`: refuses the key id in use; logs old and new key ids. */
+export function rotateOrgKey(params: ApexParams, context: ApexContext): OrgKeyStatus {
+    return storeCheckedKey(params, context, true);
+}
+
+/** `disconnectRelay()`: removes the org key; logs it (nothing to log when none was stored). */
 export function disconnectRelay(_params: ApexParams, context: ApexContext): OrgKeyStatus {
     requireRelay(context);
     const oldKeyId = keyIdOf(context.settings.orgKey);
-    storeKey(context, undefined);
-    logTrustActivity(
-        context,
-        'Relay connection',
-        `Relay disconnected: org key ${oldKeyId ?? '(none)'} removed`,
-        null
-    );
+    if (context.settings.orgKey) {
+        changeKeyLogged(
+            context,
+            undefined,
+            `Relay disconnected: org key ${oldKeyId ?? '(none)'} removed`
+        );
+    }
     return { configured: false, keyId: null };
 }
 
