@@ -594,3 +594,22 @@ describe('RelayOrgKeyController: connecting, and no key change without its log e
         expect(activities('Relay connection')).toEqual([]);
     });
 });
+
+describe('DataPurgeController.recordPurge: only a complete purge, only by an admin', () => {
+    it('refuses counts while rows remain, and users without the permission; logs nothing', async () => {
+        const before = stored('Resident_Activity__c');
+        expect(
+            await refusal(
+                call('DataPurgeController.recordPurge', { counts: { Resident_Task__c: 1000 } }, ada)
+            )
+        ).toMatch(/The purge is not recorded: .*still hold rows/);
+        expect(await refusal(call('DataPurgeController.recordPurge', { counts: {} }, sam))).toMatch(
+            /Manage Resident Trust Settings/
+        );
+        expect(
+            await refusal(call('DataExportController.recordExport', { counts: {} }, sam))
+        ).toMatch(/Manage Resident Trust Settings/);
+        expect(stored('Resident_Activity__c')).toEqual(before);
+        expect(activities('Data purge')).toEqual([]);
+    });
+});

@@ -438,16 +438,24 @@ export function exportKnowledgeOriginal(
     };
 }
 
+/**
+ * TrustActivityLog.logCounts: an export's or a purge's entry with its rows per package object
+ * (checked: package objects only, whole numbers from 0); the entry's id.
+ */
+function logCounts(
+    context: ApexContext,
+    kind: 'Data export' | 'Data purge',
+    summary: (total: number) => string,
+    params: ApexParams
+): string {
+    const counts = requiredCounts(params);
+    return logTrustActivity(context, kind, summary(totalOf(counts)), counts);
+}
+
 /** `recordExport({ counts })` → the `Data export` entry's id. */
 export function recordExport(params: ApexParams, context: ApexContext): string {
     requireTrust(context);
-    const counts = requiredCounts(params);
-    return logTrustActivity(
-        context,
-        'Data export',
-        `Data export: ${totalOf(counts)} rows exported`,
-        counts
-    );
+    return logCounts(context, 'Data export', (n) => `Data export: ${n} rows exported`, params);
 }
 
 /** `getOrgId()`. */
@@ -487,16 +495,22 @@ export function purgePage(params: ApexParams, context: ApexContext): PurgePage {
     };
 }
 
-/** `recordPurge({ counts })` → the `Data purge` entry's id: the one row a purge leaves. */
+/**
+ * `recordPurge({ counts })` → the `Data purge` entry's id: the one row a purge leaves. The entry
+ * certifies a complete purge, so it is refused while any package object still holds rows the
+ * admin can see (a partial purge, or counts sent without purging).
+ */
 export function recordPurge(params: ApexParams, context: ApexContext): string {
     requireTrust(context);
-    const counts = requiredCounts(params);
-    return logTrustActivity(
-        context,
-        'Data purge',
-        `Data purge: ${totalOf(counts)} rows deleted`,
-        counts
-    );
+    const notEmpty = PACKAGE_DATA_OBJECTS.filter(
+        (name) => visibleRows(context, name).length > 0
+    ).map((name) => objectDef(name)?.labelPlural ?? name);
+    if (notEmpty.length > 0) {
+        throw new AuraHandledError(
+            `The purge is not recorded: ${notEmpty.join(', ')} still hold rows. A Data purge entry records a complete purge only: purge again to finish.`
+        );
+    }
+    return logCounts(context, 'Data purge', (n) => `Data purge: ${n} rows deleted`, params);
 }
 
 // ---------------------------------------------------------------------------------------------
