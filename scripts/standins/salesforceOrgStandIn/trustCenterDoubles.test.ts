@@ -613,3 +613,19 @@ describe('DataPurgeController.recordPurge: only a complete purge, only by an adm
         expect(activities('Data purge')).toEqual([]);
     });
 });
+
+describe('UsageController: documents are generations that succeeded', () => {
+    it('does not count a failed generation as a document', async () => {
+        const log = (outcome: string) =>
+            call(
+                'ActivityLogController.logActivity',
+                { entry: { kind: 'Document generated', outcome, summary: 'Quote' } },
+                sam
+            );
+        await log('Succeeded');
+        await log('Failed');
+        await log('Failed');
+        const rows = await call<UsageRow[]>('UsageController.getUsage', { months: 1 }, ada);
+        expect(rows.map((r) => [r.userId, r.documents])).toEqual([[SAM_SELLER_ID, 1]]);
+    });
+});

@@ -524,8 +524,8 @@ function monthOf(value: unknown): string | null {
 
 /**
  * `getUsage({ months })`: per user per calendar month (UTC: the stand-in org's time zone), from
- * the rows the admin can read: tasks created, Tool call and Document generated entries, Model
- * call tokens, and report runs (counted for the schedule's owner).
+ * the rows the admin can read: tasks created, Tool call entries, succeeded Document generated
+ * entries, Model call tokens, and report runs (counted for the schedule's owner).
  */
 export function getUsage(params: ApexParams, context: ApexContext): UsageRow[] {
     requireTrust(context);
@@ -561,11 +561,14 @@ export function getUsage(params: ApexParams, context: ApexContext): UsageRow[] {
         add(task.fields.CreatedById, task.fields.CreatedDate, 'tasks');
     }
     for (const entry of query(
-        'SELECT Id, Kind__c, User__c, Occurred_At__c, Model_Usage__c FROM Resident_Activity__c'
+        'SELECT Id, Kind__c, Outcome__c, User__c, Occurred_At__c, Model_Usage__c FROM Resident_Activity__c'
     )) {
         const f = entry.fields;
         if (f.Kind__c === 'Tool call') add(f.User__c, f.Occurred_At__c, 'toolCalls');
-        if (f.Kind__c === 'Document generated') add(f.User__c, f.Occurred_At__c, 'documents');
+        // A failed generation made no document.
+        if (f.Kind__c === 'Document generated' && f.Outcome__c === 'Succeeded') {
+            add(f.User__c, f.Occurred_At__c, 'documents');
+        }
         if (f.Kind__c === 'Model call') {
             add(f.User__c, f.Occurred_At__c, 'tokens', numberOr(f.Model_Usage__c, 0));
         }
