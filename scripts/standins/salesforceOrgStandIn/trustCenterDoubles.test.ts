@@ -629,3 +629,71 @@ describe('UsageController: documents are generations that succeeded', () => {
         expect(rows.map((r) => [r.userId, r.documents])).toEqual([[SAM_SELLER_ID, 1]]);
     });
 });
+
+describe('RetentionController: activity ages by Occurred_At__c, not CreatedDate', () => {
+    it('deletes an entry that happened long ago though written today, and keeps one written long ago that happened today', async () => {
+        await call(
+            'RetentionController.saveRetentionSettings',
+            {
+                settings: {
+                    tasks: 3650,
+                    activity: 30,
+                    reportRuns: 3650,
+                    feedback: 3650,
+                    knowledge: null
+                }
+            },
+            ada
+        );
+        const log = (summary: string) =>
+            call<string>(
+                'ActivityLogController.logActivity',
+                {
+                    entry: {
+                        kind: 'Tool call',
+                        outcome: 'Succeeded',
+                        tool: 'query_records',
+                        summary
+                    }
+                },
+                sam
+            );
+        const iso = (daysAgo: number) =>
+            new Date(Date.now() - daysAgo * 86_400_000).toISOString().replace('Z', '+0000');
+        const fieldsOf = (id: string) => {
+            const record = store
+                .systemRecords('Resident_Activity__c')
+                .find((r) => r.fields.Id === id);
+            if (!record) throw new Error(`no entry ${id}`);
+            return record.fields;
+        };
+        // Happened 400 days ago (e.g. logged late by a scheduled run), written today.
+        const happenedLongAgo = await log('happened long ago');
+        fieldsOf(happenedLongAgo).Occurred_At__c = iso(400);
+        // Written 400 days ago, but what it records happened today.
+        const writtenLongAgo = await log('written long ago');
+        Object.assign(fieldsOf(writtenLongAgo), {
+            CreatedDate: iso(400),
+            LastModifiedDate: iso(400),
+            SystemModstamp: iso(400)
+        });
+        fieldsOf(writtenLongAgo).Occurred_At__c = iso(0);
+
+        const jobId = await call<string>('RetentionController.runRetentionNow', {}, ada);
+        let run: RetentionRunState;
+        do {
+            run = await call<RetentionRunState>(
+                'RetentionController.getRetentionRun',
+                { jobId },
+                ada
+            );
+        } while (run.status !== 'Completed' && run.status !== 'Failed');
+        expect(run.status).toBe('Completed');
+
+        const left = stored('Resident_Activity__c');
+        expect(left).not.toContain(happenedLongAgo);
+        expect(left).toContain(writtenLongAgo);
+        // The run's entry is tied to its job, as RetentionBatch logs it.
+        expect(activities('Retention run')[0]?.Record_Id__c).toBe(jobId);
+    });
+});
