@@ -3,6 +3,7 @@ import {
     DEFAULT_POLICY,
     type EgressPolicy
 } from '../../../force-app/main/default/lwc/egressPolicy/egressPolicy';
+import { TRUST_ACTIVITY_KINDS } from '../../../force-app/main/default/lwc/trustCenterContract/trustCenterContract';
 import { parseSosl, searchScore, SoslSyntaxError, wordsOf } from './sosl';
 import { newTrustCenterState, type TrustCenterState } from './trustCenterState';
 import {
@@ -212,8 +213,19 @@ type ResolvedPath = { hops: FieldDef[]; object: ObjectDef; field: FieldDef };
  */
 export type TrustState = { policy: EgressPolicy; autoApprove: Record<string, string[]> };
 
+/**
+ * Activity kinds only the package's own Apex writes (ActivityVocabulary.APEX_ONLY_KINDS): the
+ * activity trigger's before-insert guard (ActivityKindGuard) refuses them from any other insert.
+ */
+export const APEX_ONLY_ACTIVITY_KINDS: readonly string[] = [
+    ...TRUST_ACTIVITY_KINDS,
+    'Template saved'
+];
+
 export class OrgStore {
     private records = new Map<string, StoredRecord>();
+    /** Above 0 while a package Apex double inserts an Apex-only activity entry. */
+    private packageActivityInserts = 0;
     trust: TrustState = { policy: structuredClone(DEFAULT_POLICY), autoApprove: {} };
     /** Deployments of trust settings so far (each save answers a new deployment id). */
     trustDeployments = 0;
@@ -746,6 +758,35 @@ export class OrgStore {
         return { LastModifiedDate: now, SystemModstamp: now, LastModifiedById: user.id };
     }
 
+    /**
+     * Runs `insert` as ActivityKindGuard.insertAsPackage does: with the activity trigger's guard
+     * open, so the package's own doubles may write the Apex-only kinds. Only they call it.
+     */
+    asPackageApex<T>(insert: () => T): T {
+        this.packageActivityInserts += 1;
+        try {
+            return insert();
+        } finally {
+            this.packageActivityInserts -= 1;
+        }
+    }
+
+    /** ResidentActivityTrigger before insert (ActivityKindGuard): no forged Apex-only entry. */
+    private refuseForgedActivityKind(objectApiName: string, kind: unknown): void {
+        if (
+            objectApiName === 'Resident_Activity__c' &&
+            this.packageActivityInserts === 0 &&
+            APEX_ONLY_ACTIVITY_KINDS.includes(String(kind))
+        ) {
+            throw new OrgError(
+                400,
+                'FIELD_CUSTOM_VALIDATION_EXCEPTION',
+                `${String(kind)} entries are written only by Resident itself, so that the activity log stays evidence: this entry was refused.`,
+                ['Kind__c']
+            );
+        }
+    }
+
     create(user: OrgUser, type: string, values: Record<string, unknown>): string {
         const object = objectDef(type);
         if (!object) throw new OrgError(404, 'NOT_FOUND', 'The requested resource does not exist');
@@ -757,6 +798,7 @@ export class OrgStore {
             );
         }
         const clean = this.checkWritableFields(user, object, values, true);
+        this.refuseForgedActivityKind(object.apiName, clean.Kind__c);
         for (const field of object.fields) {
             if (field.defaultValue !== undefined && clean[field.apiName] === undefined) {
                 clean[field.apiName] =

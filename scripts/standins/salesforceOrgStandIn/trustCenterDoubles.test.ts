@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import {
     EXPORT_MAX_ORIGINAL_BYTES,
     PACKAGE_DATA_OBJECTS,
@@ -16,7 +16,7 @@ import { deriveOrgKey } from '../../../relay/src/auth/orgKeys';
 import { verifySessionToken } from '../../../relay/src/auth/sessionToken';
 import type { ApexContext } from './apexDoubles';
 import { callApexDouble as call, refusal } from './apexDoubleTestSupport';
-import { OrgStore } from './orgStore';
+import { OrgError, OrgStore } from './orgStore';
 import {
     ADA_ADMIN_ID,
     ORG_ID,
@@ -495,5 +495,205 @@ describe('RelayOrgKeyController: rotation and disconnect against the stand-in ke
             configured: true,
             keyId: 'k2'
         });
+    });
+});
+
+describe('Apex-only activity kinds (ResidentActivityTrigger before insert, ActivityKindGuard)', () => {
+    it('refuses a Data purge entry a user inserts directly or logs through logActivity; the package still logs one', async () => {
+        const before = stored('Resident_Activity__c');
+        // What any API client does (the stand-in's REST and UI API create through the store).
+        for (const user of [sam.user, ada.user]) {
+            expect(() =>
+                store.create(user, 'Resident_Activity__c', {
+                    Kind__c: 'Data purge',
+                    Outcome__c: 'Succeeded',
+                    Result_Summary__c: 'Purged 0 rows',
+                    User__c: user.id
+                })
+            ).toThrow(/Data purge entries are written only by Resident itself/);
+        }
+        for (const kind of ['Data purge', 'Retention run', 'Relay connection', 'Template saved']) {
+            expect(
+                await refusal(
+                    call(
+                        'ActivityLogController.logActivity',
+                        { entry: { kind, outcome: 'Succeeded', summary: 'forged' } },
+                        sam
+                    )
+                )
+            ).toMatch(/is not an activity kind/);
+        }
+        expect(stored('Resident_Activity__c')).toEqual(before);
+
+        // The package's own double writes it, and the guard is closed again afterwards.
+        const id = await call<string>('DataExportController.recordExport', { counts: {} }, ada);
+        expect(activities('Data export').map((e) => e.Id)).toEqual([id]);
+        expect(() =>
+            store.create(ada.user, 'Resident_Activity__c', {
+                Kind__c: 'Data export',
+                Outcome__c: 'Succeeded',
+                Result_Summary__c: 'forged'
+            })
+        ).toThrow(/written only by Resident itself/);
+    });
+});
+
+describe('RelayOrgKeyController: connecting, and no key change without its log entry', () => {
+    const master = (fill: number) => new Uint8Array(32).fill(fill);
+
+    it('saveOrgKey stores and logs the first key, then refuses to replace it and says to rotate', async () => {
+        const k1 = await deriveOrgKey(master(1), 'k1', ORG_ID);
+        const k2 = await deriveOrgKey(master(2), 'k2', ORG_ID);
+        const admin = { ...ada, settings: { relayUrl: 'http://127.0.0.1:8787' } };
+
+        expect(await call('RelayOrgKeyController.saveOrgKey', { orgKey: k1 }, admin)).toEqual({
+            configured: true,
+            keyId: 'k1'
+        });
+        expect(activities('Relay connection').map((e) => e.Result_Summary__c)).toEqual([
+            'Org key stored, key id k1'
+        ]);
+        expect(
+            await refusal(call('RelayOrgKeyController.saveOrgKey', { orgKey: k2 }, admin))
+        ).toMatch(/already stored \(key id k1\)\. To replace it, use Rotate key/);
+        expect(admin.settings).toMatchObject({ orgKey: k1 });
+        // The refused save logged nothing.
+        expect(activities('Relay connection')).toHaveLength(1);
+        expect(JSON.stringify(activities('Relay connection'))).not.toContain(k1.split(':')[2]);
+    });
+
+    it('puts the earlier key back when the log entry of a rotation or a disconnect cannot be written', async () => {
+        const k1 = await deriveOrgKey(master(1), 'k1', ORG_ID);
+        const k2 = await deriveOrgKey(master(2), 'k2', ORG_ID);
+        let keyStore: string | undefined = k1;
+        const settings: ApexContext['settings'] = { relayUrl: 'http://127.0.0.1:8787', orgKey: k1 };
+        settings.setOrgKey = (key) => {
+            keyStore = key;
+        };
+        const admin = { ...ada, settings };
+        const failingInsert = () => {
+            throw new OrgError(400, 'STORAGE_LIMIT_EXCEEDED', 'storage limit exceeded');
+        };
+
+        vi.spyOn(store, 'create').mockImplementationOnce(failingInsert);
+        await expect(
+            call('RelayOrgKeyController.rotateOrgKey', { newOrgKey: k2 }, admin)
+        ).rejects.toThrow(/storage limit exceeded/);
+        expect(keyStore).toBe(k1);
+        expect(settings.orgKey).toBe(k1);
+
+        vi.spyOn(store, 'create').mockImplementationOnce(failingInsert);
+        await expect(call('RelayOrgKeyController.disconnectRelay', {}, admin)).rejects.toThrow(
+            /storage limit exceeded/
+        );
+        expect(keyStore).toBe(k1);
+        expect(await call('RelayOrgKeyController.getOrgKeyStatus', {}, admin)).toEqual({
+            configured: true,
+            keyId: 'k1'
+        });
+        expect(activities('Relay connection')).toEqual([]);
+    });
+});
+
+describe('DataPurgeController.recordPurge: only a complete purge, only by an admin', () => {
+    it('refuses counts while rows remain, and users without the permission; logs nothing', async () => {
+        const before = stored('Resident_Activity__c');
+        expect(
+            await refusal(
+                call('DataPurgeController.recordPurge', { counts: { Resident_Task__c: 1000 } }, ada)
+            )
+        ).toMatch(/The purge is not recorded: .*still hold rows/);
+        expect(await refusal(call('DataPurgeController.recordPurge', { counts: {} }, sam))).toMatch(
+            /Manage Resident Trust Settings/
+        );
+        expect(
+            await refusal(call('DataExportController.recordExport', { counts: {} }, sam))
+        ).toMatch(/Manage Resident Trust Settings/);
+        expect(stored('Resident_Activity__c')).toEqual(before);
+        expect(activities('Data purge')).toEqual([]);
+    });
+});
+
+describe('UsageController: documents are generations that succeeded', () => {
+    it('does not count a failed generation as a document', async () => {
+        const log = (outcome: string) =>
+            call(
+                'ActivityLogController.logActivity',
+                { entry: { kind: 'Document generated', outcome, summary: 'Quote' } },
+                sam
+            );
+        await log('Succeeded');
+        await log('Failed');
+        await log('Failed');
+        const rows = await call<UsageRow[]>('UsageController.getUsage', { months: 1 }, ada);
+        expect(rows.map((r) => [r.userId, r.documents])).toEqual([[SAM_SELLER_ID, 1]]);
+    });
+});
+
+describe('RetentionController: activity ages by Occurred_At__c, not CreatedDate', () => {
+    it('deletes an entry that happened long ago though written today, and keeps one written long ago that happened today', async () => {
+        await call(
+            'RetentionController.saveRetentionSettings',
+            {
+                settings: {
+                    tasks: 3650,
+                    activity: 30,
+                    reportRuns: 3650,
+                    feedback: 3650,
+                    knowledge: null
+                }
+            },
+            ada
+        );
+        const log = (summary: string) =>
+            call<string>(
+                'ActivityLogController.logActivity',
+                {
+                    entry: {
+                        kind: 'Tool call',
+                        outcome: 'Succeeded',
+                        tool: 'query_records',
+                        summary
+                    }
+                },
+                sam
+            );
+        const iso = (daysAgo: number) =>
+            new Date(Date.now() - daysAgo * 86_400_000).toISOString().replace('Z', '+0000');
+        const fieldsOf = (id: string) => {
+            const record = store
+                .systemRecords('Resident_Activity__c')
+                .find((r) => r.fields.Id === id);
+            if (!record) throw new Error(`no entry ${id}`);
+            return record.fields;
+        };
+        // Happened 400 days ago (e.g. logged late by a scheduled run), written today.
+        const happenedLongAgo = await log('happened long ago');
+        fieldsOf(happenedLongAgo).Occurred_At__c = iso(400);
+        // Written 400 days ago, but what it records happened today.
+        const writtenLongAgo = await log('written long ago');
+        Object.assign(fieldsOf(writtenLongAgo), {
+            CreatedDate: iso(400),
+            LastModifiedDate: iso(400),
+            SystemModstamp: iso(400)
+        });
+        fieldsOf(writtenLongAgo).Occurred_At__c = iso(0);
+
+        const jobId = await call<string>('RetentionController.runRetentionNow', {}, ada);
+        let run: RetentionRunState;
+        do {
+            run = await call<RetentionRunState>(
+                'RetentionController.getRetentionRun',
+                { jobId },
+                ada
+            );
+        } while (run.status !== 'Completed' && run.status !== 'Failed');
+        expect(run.status).toBe('Completed');
+
+        const left = stored('Resident_Activity__c');
+        expect(left).not.toContain(happenedLongAgo);
+        expect(left).toContain(writtenLongAgo);
+        // The run's entry is tied to its job, as RetentionBatch logs it.
+        expect(activities('Retention run')[0]?.Record_Id__c).toBe(jobId);
     });
 });

@@ -5,7 +5,7 @@ import {
     type ActivityKind,
     type ActivityOutcome
 } from '../../../../force-app/main/default/lwc/coworkerContract/coworkerContract';
-import { TRUST_ACTIVITY_KINDS } from '../../../../force-app/main/default/lwc/trustCenterContract/trustCenterContract';
+import { APEX_ONLY_ACTIVITY_KINDS } from '../orgStore';
 import type { FieldValue, StoredRecord } from '../seedData';
 import {
     abbreviate,
@@ -27,21 +27,22 @@ import {
 // user, who can create and read them but never edit or delete them; the trigger (system context)
 // stamps an undone entry and rolls model usage up onto the task.
 
+/** The kinds `logActivity` accepts (ActivityVocabulary.KINDS). */
 export const ACTIVITY_KINDS: readonly ActivityKind[] = [
     'Tool call',
     'Model call',
     'Document generated',
     'Report run',
-    'Undo',
-    'Template saved'
+    'Undo'
 ];
 /**
- * Kinds only the trust center's own Apex writes (retention runs, exports, purges, relay key
- * changes): a filter may name them, `logActivity` refuses them, so a user cannot forge a purge entry.
+ * Every kind a filter may name: also those only the package's Apex writes (template saves,
+ * retention runs, exports, purges, relay key changes), which `logActivity` refuses and the
+ * store's activity trigger refuses from any other insert, so a user cannot forge a purge entry.
  */
 export const LISTABLE_ACTIVITY_KINDS: readonly string[] = [
     ...ACTIVITY_KINDS,
-    ...TRUST_ACTIVITY_KINDS
+    ...APEX_ONLY_ACTIVITY_KINDS
 ];
 export const ACTIVITY_OUTCOMES: readonly ActivityOutcome[] = [
     'Succeeded',
@@ -94,19 +95,36 @@ function afterInsert(entry: StoredRecord, context: ApexContext): void {
     }
 }
 
-/** `logActivity({ entry })` → the new entry's id. */
+/** `logActivity({ entry })` → the new entry's id: only the kinds a browser may log. */
 export function logActivity(params: ApexParams, context: ApexContext): string {
     const raw = params.entry;
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
         throw new AuraHandledError('The activity log entry is missing.');
     }
     const entry = raw as ApexParams;
-    const kind = entry.kind as ActivityKind;
-    if (!ACTIVITY_KINDS.includes(kind)) {
+    if (!ACTIVITY_KINDS.includes(entry.kind as ActivityKind)) {
         throw new AuraHandledError(
             `"${String(entry.kind)}" is not an activity kind. Use one of: ${ACTIVITY_KINDS.join(', ')}.`
         );
     }
+    return insertEntry(context, entry, false);
+}
+
+/**
+ * ActivityLogWriter.logApexOnly: an entry of a kind only the package's Apex writes (trust center
+ * entries, Template saved), checked and cut exactly as `logActivity` does, inserted with the
+ * activity trigger's guard open. For the doubles of that Apex only, never a browser's kind.
+ */
+export function logApexOnlyActivity(context: ApexContext, entry: ApexParams): string {
+    if (!APEX_ONLY_ACTIVITY_KINDS.includes(String(entry.kind))) {
+        throw new Error(`Not an Apex-only activity kind: ${String(entry.kind)}`);
+    }
+    return insertEntry(context, entry, true);
+}
+
+/** ActivityLogWriter.checkedRecord and its insert as the user; the kind is already checked. */
+function insertEntry(context: ApexContext, entry: ApexParams, apexOnly: boolean): string {
+    const kind = entry.kind as ActivityKind;
     const outcome = entry.outcome as ActivityOutcome;
     if (!ACTIVITY_OUTCOMES.includes(outcome)) {
         throw new AuraHandledError(
@@ -166,7 +184,8 @@ export function logActivity(params: ApexParams, context: ApexContext): string {
         Undo_Of__c: undoOfId,
         Model_Usage__c: tokens
     };
-    const id = asUser(() => context.store.create(context.user, 'Resident_Activity__c', values), {
+    const insert = () => context.store.create(context.user, 'Resident_Activity__c', values);
+    const id = asUser(() => (apexOnly ? context.store.asPackageApex(insert) : insert()), {
         notFound:
             'The task or entry this log entry names does not exist, or you do not have access to it.',
         noAccess: 'You do not have permission to write to the Resident activity log.'

@@ -1,6 +1,6 @@
 import { PAGE_SIZES } from '../../../../force-app/main/default/lwc/documentModel/documentModel';
 import { objectDef } from '../schema';
-import { logActivity } from './activity';
+import { logApexOnlyActivity } from './activity';
 import { requireTemplateAccess, TEMPLATE_FIELDS, templateFromFields } from './documents';
 import {
     asUser,
@@ -231,26 +231,22 @@ export function saveTemplate(params: ApexParams, context: ApexContext) {
     const changed = FIELDS.filter(
         (field) => previous === null || (previous[field] ?? null) !== (values[field] ?? null)
     );
-    logActivity(
-        {
-            entry: {
-                kind: 'Template saved',
-                outcome: 'Succeeded',
-                tool: null,
-                summary: `Saved template ${saved.name} as version ${saved.version} (changed: ${changed.join(', ')})`,
-                recordId: saved.id,
-                objectApiName: 'Resident_Document_Template__c',
-                input: JSON.stringify({
-                    templateId: saved.id,
-                    templateName: saved.name,
-                    baseObject: saved.baseObject,
-                    version: saved.version,
-                    previousVersion: previous === null ? null : numberOr(previous.Version__c, 1),
-                    changedFields: changed
-                })
-            }
-        },
-        context
-    );
+    // DocumentTemplateWriter logs through ActivityLogWriter.logApexOnly: a browser cannot log this kind.
+    logApexOnlyActivity(context, {
+        kind: 'Template saved',
+        outcome: 'Succeeded',
+        tool: null,
+        summary: `Saved template ${saved.name} as version ${saved.version} (changed: ${changed.join(', ')})`,
+        recordId: saved.id,
+        objectApiName: 'Resident_Document_Template__c',
+        input: JSON.stringify({
+            templateId: saved.id,
+            templateName: saved.name,
+            baseObject: saved.baseObject,
+            version: saved.version,
+            previousVersion: previous === null ? null : numberOr(previous.Version__c, 1),
+            changedFields: changed
+        })
+    });
     return saved;
 }

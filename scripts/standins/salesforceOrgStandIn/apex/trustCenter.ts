@@ -27,6 +27,7 @@ import type { OrgUser } from '../orgStore';
 import { objectDef } from '../schema';
 import { makeId, ORG_ID, type StoredRecord } from '../seedData';
 import { STANDIN_ORG_NAME, type RetentionRunRecord } from '../trustCenterState';
+import { logApexOnlyActivity } from './activity';
 import {
     asUser,
     AuraHandledError,
@@ -97,26 +98,24 @@ function deletedBetween(
     return counts;
 }
 
-/** A trust center entry in the activity log, inserted as the admin (counts, never contents). */
+/**
+ * TrustActivityLog.log: a trust center entry in the activity log, inserted as the admin (counts,
+ * never contents) through the same checks and insert as every entry (logApexOnlyActivity).
+ */
 function logTrustActivity(
     context: ApexContext,
-    user: OrgUser,
     kind: TrustActivityKind,
     summary: string,
     result: unknown,
-    outcome: 'Succeeded' | 'Failed' = 'Succeeded'
+    options: { outcome?: 'Succeeded' | 'Failed'; recordId?: string | null } = {}
 ): string {
-    return asUser(
-        () =>
-            context.store.create(user, 'Resident_Activity__c', {
-                Kind__c: kind,
-                Outcome__c: outcome,
-                Result_Summary__c: summary.slice(0, 255),
-                Result__c: result === null ? null : JSON.stringify(result),
-                User__c: user.id
-            }),
-        { noAccess: 'You do not have permission to write to the Resident activity log.' }
-    );
+    return logApexOnlyActivity(context, {
+        kind,
+        outcome: options.outcome ?? 'Succeeded',
+        summary,
+        result: result === null ? null : JSON.stringify(result),
+        recordId: options.recordId ?? null
+    });
 }
 
 function totalOf(counts: RetentionCounts): number {
@@ -275,7 +274,8 @@ export function runRetentionNow(_params: ApexParams, context: ApexContext): stri
 export function runRetention(
     context: ApexContext,
     runAs: OrgUser,
-    now = Date.now()
+    now = Date.now(),
+    jobId: string | null = null
 ): RetentionCounts {
     const asAdmin: ApexContext = { ...context, user: runAs };
     const windows = context.store.trustCenter.retention;
@@ -299,10 +299,10 @@ export function runRetention(
     const counts = deletedBetween(before, packageCounts(context));
     logTrustActivity(
         asAdmin,
-        runAs,
         'Retention run',
         `Retention run: ${totalOf(counts)} rows past their window deleted`,
-        counts
+        counts,
+        { recordId: jobId }
     );
     return counts;
 }
@@ -323,7 +323,7 @@ export function getRetentionRun(params: ApexParams, context: ApexContext): Reten
             const runAs = context.store.user(run.runAsUserId);
             try {
                 if (!runAs) throw new Error('The user the job runs as no longer exists.');
-                run.counts = runRetention(context, runAs);
+                run.counts = runRetention(context, runAs, Date.now(), run.jobId);
                 run.status = 'Completed';
             } catch (error) {
                 run.status = 'Failed';
@@ -438,17 +438,24 @@ export function exportKnowledgeOriginal(
     };
 }
 
+/**
+ * TrustActivityLog.logCounts: an export's or a purge's entry with its rows per package object
+ * (checked: package objects only, whole numbers from 0); the entry's id.
+ */
+function logCounts(
+    context: ApexContext,
+    kind: 'Data export' | 'Data purge',
+    summary: (total: number) => string,
+    params: ApexParams
+): string {
+    const counts = requiredCounts(params);
+    return logTrustActivity(context, kind, summary(totalOf(counts)), counts);
+}
+
 /** `recordExport({ counts })` → the `Data export` entry's id. */
 export function recordExport(params: ApexParams, context: ApexContext): string {
     requireTrust(context);
-    const counts = requiredCounts(params);
-    return logTrustActivity(
-        context,
-        context.user,
-        'Data export',
-        `Data export: ${totalOf(counts)} rows exported`,
-        counts
-    );
+    return logCounts(context, 'Data export', (n) => `Data export: ${n} rows exported`, params);
 }
 
 /** `getOrgId()`. */
@@ -488,17 +495,22 @@ export function purgePage(params: ApexParams, context: ApexContext): PurgePage {
     };
 }
 
-/** `recordPurge({ counts })` → the `Data purge` entry's id: the one row a purge leaves. */
+/**
+ * `recordPurge({ counts })` → the `Data purge` entry's id: the one row a purge leaves. The entry
+ * certifies a complete purge, so it is refused while any package object still holds rows the
+ * admin can see (a partial purge, or counts sent without purging).
+ */
 export function recordPurge(params: ApexParams, context: ApexContext): string {
     requireTrust(context);
-    const counts = requiredCounts(params);
-    return logTrustActivity(
-        context,
-        context.user,
-        'Data purge',
-        `Data purge: ${totalOf(counts)} rows deleted`,
-        counts
-    );
+    const notEmpty = PACKAGE_DATA_OBJECTS.filter(
+        (name) => visibleRows(context, name).length > 0
+    ).map((name) => objectDef(name)?.labelPlural ?? name);
+    if (notEmpty.length > 0) {
+        throw new AuraHandledError(
+            `The purge is not recorded: ${notEmpty.join(', ')} still hold rows. A Data purge entry records a complete purge only: purge again to finish.`
+        );
+    }
+    return logCounts(context, 'Data purge', (n) => `Data purge: ${n} rows deleted`, params);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -512,8 +524,8 @@ function monthOf(value: unknown): string | null {
 
 /**
  * `getUsage({ months })`: per user per calendar month (UTC: the stand-in org's time zone), from
- * the rows the admin can read: tasks created, Tool call and Document generated entries, Model
- * call tokens, and report runs (counted for the schedule's owner).
+ * the rows the admin can read: tasks created, Tool call entries, succeeded Document generated
+ * entries, Model call tokens, and report runs (counted for the schedule's owner).
  */
 export function getUsage(params: ApexParams, context: ApexContext): UsageRow[] {
     requireTrust(context);
@@ -549,11 +561,14 @@ export function getUsage(params: ApexParams, context: ApexContext): UsageRow[] {
         add(task.fields.CreatedById, task.fields.CreatedDate, 'tasks');
     }
     for (const entry of query(
-        'SELECT Id, Kind__c, User__c, Occurred_At__c, Model_Usage__c FROM Resident_Activity__c'
+        'SELECT Id, Kind__c, Outcome__c, User__c, Occurred_At__c, Model_Usage__c FROM Resident_Activity__c'
     )) {
         const f = entry.fields;
         if (f.Kind__c === 'Tool call') add(f.User__c, f.Occurred_At__c, 'toolCalls');
-        if (f.Kind__c === 'Document generated') add(f.User__c, f.Occurred_At__c, 'documents');
+        // A failed generation made no document.
+        if (f.Kind__c === 'Document generated' && f.Outcome__c === 'Succeeded') {
+            add(f.User__c, f.Occurred_At__c, 'documents');
+        }
         if (f.Kind__c === 'Model call') {
             add(f.User__c, f.Occurred_At__c, 'tokens', numberOr(f.Model_Usage__c, 0));
         }
@@ -610,49 +625,71 @@ export function getOrgKeyStatus(_params: ApexParams, context: ApexContext): OrgK
     return statusOf(context);
 }
 
-/** `saveOrgKey({ orgKey })`: the first key (or any key, replacing the stored one). */
-export function saveOrgKey(params: ApexParams, context: ApexContext): OrgKeyStatus {
-    requireRelay(context);
-    const { key } = wellFormedKey(params, 'orgKey');
-    storeKey(context, key);
-    return statusOf(context);
+/**
+ * Stores the key and logs it as one step, as RelayOrgKeyController's transaction does: when the
+ * entry cannot be written the earlier key is put back, so no key change goes unlogged.
+ */
+function changeKeyLogged(context: ApexContext, orgKey: string | undefined, summary: string): void {
+    const previous = context.settings.orgKey;
+    storeKey(context, orgKey);
+    try {
+        logTrustActivity(context, 'Relay connection', summary, null);
+    } catch (error) {
+        storeKey(context, previous);
+        throw error;
+    }
 }
 
-/** `rotateOrgKey({ newOrgKey })`: refuses the key id in use; logs old and new key ids. */
-export function rotateOrgKey(params: ApexParams, context: ApexContext): OrgKeyStatus {
+/** RelayOrgKeyController.storeKey: the one path for connecting and rotating. */
+function storeCheckedKey(
+    params: ApexParams,
+    context: ApexContext,
+    rotating: boolean
+): OrgKeyStatus {
     requireRelay(context);
-    const { key, keyId } = wellFormedKey(params, 'newOrgKey');
+    const { key, keyId } = wellFormedKey(params, rotating ? 'newOrgKey' : 'orgKey');
     const oldKeyId = keyIdOf(context.settings.orgKey);
+    if (oldKeyId && !rotating) {
+        throw new AuraHandledError(
+            `An org key is already stored (key id ${oldKeyId}). To replace it, use Rotate key with the new key the vendor sent.`
+        );
+    }
     if (oldKeyId === keyId) {
         throw new AuraHandledError(
             `This key has the key id already in use (${keyId}): ask the vendor for a key under a new key id.`
         );
     }
-    storeKey(context, key);
-    logTrustActivity(
+    changeKeyLogged(
         context,
-        context.user,
-        'Relay connection',
+        key,
         oldKeyId
             ? `Org key rotated from key id ${oldKeyId} to ${keyId}`
-            : `Org key stored, key id ${keyId}`,
-        { oldKeyId, newKeyId: keyId }
+            : `Org key stored, key id ${keyId}`
     );
     return statusOf(context);
 }
 
-/** `disconnectRelay()`: removes the org key; logs it. */
+/** `saveOrgKey({ orgKey })`: the first key only; a stored key is replaced by a rotation. Logged. */
+export function saveOrgKey(params: ApexParams, context: ApexContext): OrgKeyStatus {
+    return storeCheckedKey(params, context, false);
+}
+
+/** `rotateOrgKey({ newOrgKey })`: refuses the key id in use; logs old and new key ids. */
+export function rotateOrgKey(params: ApexParams, context: ApexContext): OrgKeyStatus {
+    return storeCheckedKey(params, context, true);
+}
+
+/** `disconnectRelay()`: removes the org key; logs it (nothing to log when none was stored). */
 export function disconnectRelay(_params: ApexParams, context: ApexContext): OrgKeyStatus {
     requireRelay(context);
     const oldKeyId = keyIdOf(context.settings.orgKey);
-    storeKey(context, undefined);
-    logTrustActivity(
-        context,
-        context.user,
-        'Relay connection',
-        `Relay disconnected: org key ${oldKeyId ?? '(none)'} removed`,
-        { oldKeyId, newKeyId: null }
-    );
+    if (context.settings.orgKey) {
+        changeKeyLogged(
+            context,
+            undefined,
+            `Relay disconnected: org key ${oldKeyId ?? '(none)'} removed`
+        );
+    }
     return { configured: false, keyId: null };
 }
 
