@@ -21,7 +21,14 @@ import {
 import { renderPdf } from '../pdf/pdfRenderer';
 import { fileLink, shareFileWithRecipients } from './fileAccess';
 import { readQueryRows, readReportRows } from './reportData';
-import { summariseReport, type ModelCallRecord } from './reportSummary';
+import {
+    policyOncePerRun,
+    reportObjects,
+    summariseReport,
+    type ModelCallRecord,
+    type SummaryRun,
+    type SummarySource
+} from './reportSummary';
 import {
     describeSignInFailure,
     SalesforceError,
@@ -467,9 +474,14 @@ export class SchedulerTick {
                         `${users.length - activeUsers.length} inactive or unknown recipient(s) left out`
                     );
                 }
+                // The org's egress policy, read once for the whole run and only if a summary
+                // gets that far (no key or no rows ask the org nothing).
+                const summaryRun: SummaryRun = {
+                    orgId: org.orgId,
+                    policy: policyOncePerRun(scheduler),
+                    deadline: this.deadline
+                };
                 for (const [index, delivery] of deliveries.entries()) {
-                    const log = new RunLog();
-                    log.steps.push(...steps.steps);
                     if (index > 0 && this.outOfTime()) {
                         // Per-recipient mode renders once per recipient, each charged to the tick.
                         // Running on would overrun the cron CPU limit and leave runs "Running"
@@ -494,6 +506,8 @@ export class SchedulerTick {
                         await this.notifyOwner(scheduler, schedule, reason);
                         break;
                     }
+                    const log = new RunLog();
+                    log.steps.push(...steps.steps);
                     const runId = await createRun(log, delivery.recipientUserId);
                     const result = await this.deliver(
                         org,
@@ -501,7 +515,8 @@ export class SchedulerTick {
                         definition,
                         delivery,
                         log,
-                        schedule
+                        schedule,
+                        summaryRun
                     );
                     totalRows += result.rows ?? 0;
                     this.charge(definition.format, result.rows ?? 0);
@@ -585,7 +600,8 @@ export class SchedulerTick {
         definition: ReportScheduleDefinition,
         delivery: Delivery,
         steps: RunLog,
-        schedule: DueSchedule
+        schedule: DueSchedule,
+        summaryRun: SummaryRun
     ): Promise<{ rows?: number; fileId?: string; error?: string }> {
         const role = delivery.recipientUserId ? 'recipient' : "schedule's owner";
         let session: SalesforceSession;
@@ -608,6 +624,7 @@ export class SchedulerTick {
             steps.add(current, 'retry', `${what}: ${error.errorCode}`);
         const retrying = session.withRetryListener(onRetry);
         let table: ReportTable;
+        let source: SummarySource;
         let rows = 0;
         // A PDF holds at most maxPdfRows: read one row more to know, never the whole 50,000.
         const pdfCap = SCHEDULE_LIMITS.maxPdfRows + 1;
@@ -622,6 +639,7 @@ export class SchedulerTick {
                         : definition.query;
                 const read = await readQueryRows(retrying, definition.name, query);
                 table = read;
+                source = { kind: 'Query', object: query.object };
                 if (definition.format === 'PDF' && read.rows.length > SCHEDULE_LIMITS.maxPdfRows)
                     throw new RunFailure(pdfTooManyRowsMessage());
                 steps.add('read', 'ok', `${read.rows.length} rows in ${read.pages} page(s)`);
@@ -632,6 +650,13 @@ export class SchedulerTick {
                     String(definition.reportId)
                 );
                 table = read;
+                source = {
+                    kind: 'Report',
+                    objects: reportObjects(
+                        read.reportType,
+                        read.columns.map((c) => c.key)
+                    )
+                };
                 if (definition.format === 'PDF' && read.rows.length > SCHEDULE_LIMITS.maxPdfRows)
                     throw new RunFailure(pdfTooManyRowsMessage());
                 if (read.complete) {
@@ -655,13 +680,7 @@ export class SchedulerTick {
         if (definition.aiSummary) {
             current = 'summarise';
             // Never fails the run: without a summary the report is still delivered, and the step says why.
-            const result = await summariseReport(
-                this.env,
-                retrying,
-                table,
-                definition.sourceType === 'Query' ? (definition.query?.object ?? null) : null,
-                this.deadline
-            );
+            const result = await summariseReport(this.env, summaryRun, retrying, table, source);
             summary = result.summary;
             steps.add('summarise', result.outcome, result.detail);
             if (result.modelCall) {
