@@ -394,7 +394,13 @@ export class SchedulerTick {
                 what: 'record run'
             });
         };
-        const createRun = async (log: RunLog, recipientUserId?: string): Promise<string> => {
+        /** A run record; `final` creates it already finished (a recipient the tick could not reach). */
+        const createRun = async (
+            log: RunLog,
+            recipientUserId?: string,
+            final?: { status: RunStatus; extra: Record<string, unknown> }
+        ): Promise<string> => {
+            const at = new Date().toISOString();
             const created = await scheduler.request<{ id: string }>(
                 'POST',
                 `sobjects/${RUN_OBJECT}`,
@@ -405,10 +411,11 @@ export class SchedulerTick {
                         [RUN_FIELDS.dueAt]: Number.isNaN(dueAt.getTime())
                             ? null
                             : dueAt.toISOString(),
-                        [RUN_FIELDS.startedAt]: new Date().toISOString(),
-                        [RUN_FIELDS.status]: 'Running',
+                        [RUN_FIELDS.startedAt]: at,
+                        [RUN_FIELDS.status]: final?.status ?? 'Running',
                         [RUN_FIELDS.steps]: JSON.stringify(log.steps),
-                        ...(recipientUserId ? { [RUN_FIELDS.recipientUser]: recipientUserId } : {})
+                        ...(recipientUserId ? { [RUN_FIELDS.recipientUser]: recipientUserId } : {}),
+                        ...(final ? { [RUN_FIELDS.finishedAt]: at, ...final.extra } : {})
                     },
                     what: 'create run'
                 }
@@ -494,12 +501,13 @@ export class SchedulerTick {
                             `everyone again; for a schedule this large, split its recipients ` +
                             `across schedules or use CSV.`;
                         for (const skipped of left) {
+                            // Created once, already Skipped: never seen as Running.
                             const skippedLog = new RunLog();
                             skippedLog.steps.push(...steps.steps);
                             skippedLog.add('read', 'skipped', 'out of time');
-                            const skippedId = await createRun(skippedLog, skipped.recipientUserId);
-                            await finish(skippedId, 'Skipped', skippedLog, {
-                                [RUN_FIELDS.error]: reason
+                            await createRun(skippedLog, skipped.recipientUserId, {
+                                status: 'Skipped',
+                                extra: { [RUN_FIELDS.error]: reason }
                             });
                         }
                         overall = 'Failed';
