@@ -4,7 +4,7 @@ import {
     createScheduledController,
     waitOnExecutionContext
 } from 'cloudflare:test';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import worker from '../src/index';
 import {
     nextRunAt,
@@ -115,10 +115,11 @@ interface Run {
     File_Id__c: string | null;
     Steps__c: string;
     Recipient_User__c: string | null;
+    Finished_At__c: string | null;
 }
 
 async function runsOf(scheduleId: string): Promise<Run[]> {
-    const soql = `SELECT Id, Status__c, Trigger__c, Rows__c, Error__c, File_Id__c, Steps__c, Recipient_User__c FROM ${RUN_OBJECT} WHERE Schedule__c = '${scheduleId}'`;
+    const soql = `SELECT Id, Status__c, Trigger__c, Rows__c, Error__c, File_Id__c, Steps__c, Recipient_User__c, Finished_At__c FROM ${RUN_OBJECT} WHERE Schedule__c = '${scheduleId}'`;
     return (await api<{ records: Run[] }>(ADA, `query?q=${encodeURIComponent(soql)}`)).records;
 }
 
@@ -512,33 +513,65 @@ describe('scheduled reports: volume and formulas', () => {
     });
 
     it('records the recipients a per-recipient schedule could not reach in the CPU budget as skipped, and tells the owner', async () => {
+        // Three deliveries: Sam and Ada as themselves, the external address as the owner (an org
+        // that allows external recipients). The first uses the whole budget; the other two are
+        // recorded Skipped, each on its own run, created once already finished.
+        const ADA_ID = '0055g0000000001AAA';
+        const allowingExternals = {
+            ...env,
+            SCHEDULER_ORGS: JSON.stringify([{ ...ORG, allowExternalRecipients: true }])
+        };
         const id = await createSchedule(
             {
                 name: 'Per seller',
                 perRecipient: true,
                 recipients: [
                     { type: 'user', userId: SAM_ID },
-                    { type: 'user', userId: '0055g0000000001AAA' }
+                    { type: 'user', userId: ADA_ID },
+                    { type: 'email', address: 'partner@example.org' }
                 ]
             },
             SAM_ID
         );
-        const outcomes = await runSchedulerTick(env, { ...FAST, cpuBudgetMs: 1 });
+        const calls: { method: string; url: string }[] = [];
+        const realFetch = globalThis.fetch;
+        const spy = vi.spyOn(globalThis, 'fetch').mockImplementation((input, init) => {
+            const request = new Request(input, init);
+            calls.push({ method: request.method, url: request.url });
+            return realFetch(input, init);
+        });
+        let outcomes;
+        try {
+            outcomes = await runSchedulerTick(allowingExternals, { ...FAST, cpuBudgetMs: 1 });
+        } finally {
+            spy.mockRestore();
+        }
         expect(outcomes).toMatchObject([{ scheduleId: id, outcome: 'failed' }]);
         const runs = await runsOf(id);
-        expect(runs.map((r) => r.Status__c).sort()).toEqual(['Skipped', 'Succeeded']);
-        const skipped = runs.find((r) => r.Status__c === 'Skipped')!;
+        expect(runs.map((r) => r.Status__c).sort()).toEqual(['Skipped', 'Skipped', 'Succeeded']);
+        const skipped = runs.filter((r) => r.Status__c === 'Skipped');
         const delivered = runs.find((r) => r.Status__c === 'Succeeded')!;
-        expect(skipped.Recipient_User__c).not.toBe(delivered.Recipient_User__c);
-        expect(skipped.Error__c).toContain('ran out of time after 1 of 2 deliveries');
-        expect(skipped.File_Id__c).toBeNull();
+        // One Skipped run per recipient left: Ada's and the external version (no recipient user).
+        expect(skipped.map((r) => r.Recipient_User__c ?? 'external').sort()).toEqual(
+            [delivered.Recipient_User__c === SAM_ID ? ADA_ID : SAM_ID, 'external'].sort()
+        );
+        for (const run of skipped) {
+            expect(run.Error__c).toContain('ran out of time after 1 of 3 deliveries');
+            expect(run.File_Id__c).toBeNull();
+            expect(run.Finished_At__c).not.toBeNull();
+            // Created with its final status: never patched from Running afterwards.
+            expect(
+                calls.filter((c) => c.method === 'PATCH' && c.url.includes(`/${run.Id}`))
+            ).toEqual([]);
+        }
         expect((await scheduleRecord(id)).Last_Status__c).toBe('Failed');
-        // The delivered recipient got the report; the owner got the reason, and nobody else mail.
+        // The delivered recipient got the report; the owner got the reason at their own address,
+        // and nobody else got mail.
         const { emailsSent } = await state();
         expect(emailsSent).toHaveLength(2);
-        expect(
-            emailsSent.find((e) => e.subject.startsWith('Scheduled report failed'))?.body
-        ).toContain('Run now delivers to everyone again');
+        const notice = emailsSent.find((e) => e.subject.startsWith('Scheduled report failed'));
+        expect(notice?.emailAddresses).toEqual(['sam.seller@resident.example.com']);
+        expect(notice?.body).toContain('Run now delivers to everyone again');
     });
 
     it('neutralises cells that would run as spreadsheet formulas', async () => {

@@ -1,5 +1,5 @@
 import { env } from 'cloudflare:workers';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
 import {
     DEFAULT_POLICY,
     type EgressPolicy
@@ -26,6 +26,7 @@ const SAM = 'sam.seller@resident.standin';
 const ADA_ID = '0055g0000000001AAA';
 const SAM_ID = '0055g0000000002AAA';
 const ACCOUNTS_BY_INDUSTRY_REPORT_ID = '00O5g0000000002EAA';
+const ACCOUNTS_BY_INDUSTRY_REPORT_NAME = 'Accounts by Industry';
 const FAST: TickOptions = { claimQuietMs: 0, retryBaseDelayMs: 10 };
 /** A relay with an LLM key (the stand-in's), retrying the model once. */
 const withModel = {
@@ -323,6 +324,272 @@ describe('the AI summary of a scheduled report', () => {
         const run = await onlyRun(id);
         expect(run.steps.some((s) => s.step === 'summarise')).toBe(false);
         expect(await sentToModel()).toEqual([]);
+    });
+});
+
+/** The step a run's summary left. */
+async function summaryStep(scheduleId: string): Promise<RunStep | undefined> {
+    return (await onlyRun(scheduleId)).steps.find((s) => s.step === 'summarise');
+}
+
+/** A `Model call` activity entry of Sam's today, as the coworker's calls leave them. */
+async function samUsedTokens(tokens: number): Promise<void> {
+    await api(SAM, 'sobjects/Resident_Activity__c', {
+        method: 'POST',
+        json: {
+            Kind__c: 'Model call',
+            Outcome__c: 'Succeeded',
+            Result_Summary__c: 'a coworker reply',
+            Model_Usage__c: tokens,
+            User__c: SAM_ID,
+            Occurred_At__c: new Date().toISOString()
+        }
+    });
+}
+
+/** Every request the relay made, by URL and method, and what it sent as authorization. */
+function spyOnFetch(): {
+    calls: { method: string; url: string; auth: string }[];
+    spy: MockInstance;
+} {
+    const calls: { method: string; url: string; auth: string }[] = [];
+    const realFetch = globalThis.fetch;
+    const spy = vi.spyOn(globalThis, 'fetch').mockImplementation((input, init) => {
+        const request = new Request(input, init);
+        calls.push({
+            method: request.method,
+            url: decodeURIComponent(request.url),
+            auth: request.headers.get('authorization') ?? ''
+        });
+        return realFetch(input, init);
+    });
+    return { calls, spy };
+}
+
+describe('what the AI summary leaves out, and when it does not run', () => {
+    it("never sends a field Salesforce's data classification marks Restricted", async () => {
+        // Contact.Birthdate is Restricted in the stand-in org; Sam can read it, and it is in the file.
+        await api(SAM, 'sobjects/Contact', {
+            method: 'POST',
+            json: { LastName: 'Aaron', Birthdate: '1971-04-12', Email: 'aaron@example.org' }
+        });
+        await scriptStandIn([{ reply: { content: [{ type: 'text', text: 'A summary.' }] } }]);
+        const id = await createSchedule({
+            query: {
+                object: 'Contact',
+                fields: ['Name', 'Birthdate', 'Title'],
+                filters: [],
+                orderBy: { field: 'Name', direction: 'ASC' }
+            }
+        });
+        await runSchedulerTick(withModel, FAST);
+        expect((await onlyRun(id)).Status__c).toBe('Succeeded');
+        const sent = await sentToModel();
+        expect(sent).toHaveLength(1);
+        expect(sent[0]).toContain('Aaron');
+        expect(sent[0]).not.toContain('1971-04-12');
+        expect(sent[0]).not.toContain('Birthdate');
+        expect((await summaryStep(id))?.detail).toContain(
+            '1 column(s) left out by the egress policy or data classification'
+        );
+    });
+
+    it('skips the summary, and says why, when the data classification cannot be read', async () => {
+        await standIn('/__standin/faults', {
+            pathIncludes: '/query',
+            queryIncludes: 'FROM FieldDefinition',
+            status: 403,
+            errorCode: 'INSUFFICIENT_ACCESS',
+            times: 1
+        });
+        const id = await createSchedule();
+        expect(await runSchedulerTick(withModel, FAST)).toMatchObject([{ outcome: 'succeeded' }]);
+        expect(await summaryStep(id)).toMatchObject({
+            outcome: 'skipped',
+            detail: expect.stringMatching(
+                /^No AI summary: Salesforce's data classification .* could not be read/
+            )
+        });
+        expect(await sentToModel()).toEqual([]);
+        expect((await orgState()).emailsSent).toHaveLength(1);
+    });
+
+    it('skips the summary of a Salesforce report when the policy excludes any field', async () => {
+        // Report column keys (ACCOUNT.NAME, SALES) are not field names: nothing can be excluded
+        // column by column, so the whole report stays in.
+        await savePolicy({ excludedFields: ['Account.AnnualRevenue'] });
+        const id = await createSchedule({
+            name: ACCOUNTS_BY_INDUSTRY_REPORT_NAME,
+            sourceType: 'Report',
+            reportId: ACCOUNTS_BY_INDUSTRY_REPORT_ID,
+            query: null
+        });
+        expect(await runSchedulerTick(withModel, FAST)).toMatchObject([{ outcome: 'succeeded' }]);
+        expect(await summaryStep(id)).toMatchObject({
+            outcome: 'skipped',
+            detail: expect.stringContaining(
+                "a Salesforce report's columns cannot be matched to fields for sure"
+            )
+        });
+        expect(await sentToModel()).toEqual([]);
+    });
+
+    it("summarises a Salesforce report when nothing is excluded and its object's classification is read", async () => {
+        await scriptStandIn([{ reply: { content: [{ type: 'text', text: 'Energy leads.' }] } }]);
+        const id = await createSchedule({
+            name: ACCOUNTS_BY_INDUSTRY_REPORT_NAME,
+            sourceType: 'Report',
+            reportId: ACCOUNTS_BY_INDUSTRY_REPORT_ID,
+            query: null
+        });
+        const { calls, spy } = spyOnFetch();
+        try {
+            await runSchedulerTick(withModel, FAST);
+        } finally {
+            spy.mockRestore();
+        }
+        expect(await summaryStep(id)).toMatchObject({ outcome: 'ok' });
+        expect(await sentToModel()).toHaveLength(1);
+        // The report type (AccountList) names Account, whose classification was read first.
+        expect(
+            calls.some(
+                (c) => c.url.includes('FROM FieldDefinition') && /IN \([^)]*'Account'/.test(c.url)
+            )
+        ).toBe(true);
+    });
+
+    it("caps the answer by what is left of the reader's daily token budget, and skips when none is", async () => {
+        await savePolicy({ tokenBudget: { perTask: 200_000, perUserPerDay: 1_000 } });
+        await samUsedTokens(700);
+        await samUsedTokens(200);
+        await scriptStandIn([{ reply: { content: [{ type: 'text', text: 'A summary.' }] } }]);
+        const first = await createSchedule();
+        await runSchedulerTick(withModel, FAST);
+        expect(await summaryStep(first)).toMatchObject({ outcome: 'ok' });
+        const sent = await sentToModel();
+        expect(sent).toHaveLength(1);
+        // 1,000 − 900 used today: the answer may not outspend it (as on /v1/messages).
+        expect((JSON.parse(sent[0]!) as MessagesRequestBody).max_tokens).toBe(100);
+
+        // That call was logged as Sam's; with the day's budget spent nothing more is sent.
+        await resetStandIn();
+        await samUsedTokens(1_000);
+        const second = await createSchedule({ name: 'Again' });
+        await runSchedulerTick(withModel, FAST);
+        const soql = `SELECT Steps__c FROM ${RUN_OBJECT} WHERE Schedule__c = '${second}'`;
+        const { records } = await api<{ records: { Steps__c: string }[] }>(
+            ADA,
+            `query?q=${encodeURIComponent(soql)}`
+        );
+        const steps = JSON.parse(records[0]!.Steps__c) as RunStep[];
+        expect(steps.find((s) => s.step === 'summarise')).toMatchObject({
+            outcome: 'skipped',
+            detail: expect.stringContaining("used today's token budget")
+        });
+        expect(await sentToModel()).toEqual([]);
+    });
+
+    it('skips the summary when the policy requires zero retention the relay cannot honour', async () => {
+        await savePolicy({ zeroRetention: true });
+        const id = await createSchedule();
+        expect(await runSchedulerTick(withModel, FAST)).toMatchObject([{ outcome: 'succeeded' }]);
+        expect(await summaryStep(id)).toMatchObject({
+            outcome: 'skipped',
+            detail: "No AI summary: the org's egress policy requires zero data retention, which this relay's LLM account does not have."
+        });
+        expect(await sentToModel()).toEqual([]);
+    });
+
+    it('skips the summary without a key, before asking the org for its policy', async () => {
+        const id = await createSchedule();
+        const { calls, spy } = spyOnFetch();
+        try {
+            expect(await runSchedulerTick(env, FAST)).toMatchObject([{ outcome: 'succeeded' }]);
+        } finally {
+            spy.mockRestore();
+        }
+        expect(await summaryStep(id)).toMatchObject({
+            outcome: 'skipped',
+            detail: 'No AI summary: the relay has no LLM API key configured.'
+        });
+        expect(calls.filter((c) => c.url.includes('Resident_Egress_Policy__mdt'))).toEqual([]);
+        expect(await sentToModel()).toEqual([]);
+    });
+
+    it('reads the egress policy once for a per-recipient run, and names each reader pseudonymously', async () => {
+        await scriptStandIn([
+            { reply: { content: [{ type: 'text', text: 'For Sam.' }] } },
+            { reply: { content: [{ type: 'text', text: 'For Ada.' }] } }
+        ]);
+        await createSchedule({
+            perRecipient: true,
+            recipients: [
+                { type: 'user', userId: SAM_ID },
+                { type: 'user', userId: ADA_ID }
+            ]
+        });
+        const { calls, spy } = spyOnFetch();
+        try {
+            await runSchedulerTick(withModel, FAST);
+        } finally {
+            spy.mockRestore();
+        }
+        expect(
+            calls.filter((c) => c.url.includes('FROM Resident_Egress_Policy__mdt'))
+        ).toHaveLength(1);
+        const sent = (await sentToModel()).map((b) => JSON.parse(b) as MessagesRequestBody);
+        expect(sent).toHaveLength(2);
+        // metadata.user_id as /v1/messages sends it: one per reader, no Salesforce id in it.
+        const ids = sent.map((r) => (r.metadata as { user_id?: string } | undefined)?.user_id);
+        for (const id of ids) expect(id).toMatch(/^[0-9a-f]{32}$/);
+        expect(new Set(ids).size).toBe(2);
+        expect(JSON.stringify(sent)).not.toContain(SAM_ID);
+    });
+
+    it('logs no row value, no summary, no Bearer and no access token during a tick with a summary', async () => {
+        await api(SAM, 'sobjects/Contact', {
+            method: 'POST',
+            json: { LastName: 'Zebediah-Quill', Email: 'zeb.quill@example.org' }
+        });
+        const SUMMARY = 'Zebediah-Quill stands out among the contacts.';
+        await scriptStandIn([{ reply: { content: [{ type: 'text', text: SUMMARY }] } }]);
+        const id = await createSchedule();
+        const consoleSpies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((m) =>
+            vi.spyOn(console, m).mockImplementation(() => {})
+        );
+        const { calls, spy } = spyOnFetch();
+        let lines: string[];
+        try {
+            await runSchedulerTick(withModel, FAST);
+        } finally {
+            // Read before restoring: restoring a spy forgets its calls.
+            lines = consoleSpies.flatMap((s) =>
+                s.mock.calls.map((args) => args.map(String).join(' '))
+            );
+            spy.mockRestore();
+            for (const s of consoleSpies) s.mockRestore();
+        }
+        expect(await summaryStep(id)).toMatchObject({ outcome: 'ok' });
+        // The tick does log (ids and outcomes), so an empty list cannot pass by accident.
+        expect(lines.some((l) => l.includes(id))).toBe(true);
+        const tokens = [
+            ...new Set(
+                calls.map((c) => c.auth.replace(/^Bearer /, '')).filter((t) => t.length > 10)
+            )
+        ];
+        expect(tokens.length).toBeGreaterThan(0);
+        const contacts = await samsContacts();
+        for (const line of lines) {
+            expect(line).not.toContain('Bearer');
+            expect(line).not.toContain(SUMMARY);
+            expect(line).not.toContain('Zebediah');
+            for (const contact of contacts) {
+                expect(line).not.toContain(contact.Name);
+                if (contact.Email) expect(line).not.toContain(contact.Email);
+            }
+            for (const token of tokens) expect(line).not.toContain(token);
+            expect(line).not.toContain(withModel.ANTHROPIC_API_KEY);
+        }
     });
 });
 

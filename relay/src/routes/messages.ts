@@ -1,12 +1,19 @@
 import { Hono, type Context } from 'hono';
 import { RELAY_PATHS } from '../../../force-app/main/default/lwc/relayContract/relayContract';
-import { parseMasterKeys } from '../auth/orgKeys';
 import { requireSession } from '../auth/requireSession';
 import type { SessionClaims } from '../auth/sessionClaims';
 import { describeEgressReport, enforceEgress } from '../egress/enforceEgress';
 import { RelayError } from '../errors';
 import { requireJsonBody } from '../jsonBody';
 import { messagesRequestSchema, type MessagesRequest } from '../llm/messagesRequest';
+import {
+    intVar,
+    maxOutputTokens,
+    pseudonymousUserId,
+    upstreamDeadlineMs,
+    upstreamSettings,
+    zeroRetentionUnmet
+} from '../llm/modelGate';
 import {
     DeadlineExceeded,
     openUpstream,
@@ -23,11 +30,6 @@ export const MAX_TOKENS_HEADER = 'x-resident-max-tokens';
 
 /** Seconds a client should wait after a rate-limit refusal (the limiters count per minute). */
 const RATE_LIMIT_RETRY_AFTER = '60';
-
-function intVar(value: string | undefined, fallback: number): number {
-    const n = Number(value);
-    return Number.isInteger(n) && n > 0 ? n : fallback;
-}
 
 async function enforceRateLimits(c: Context<RelayEnv>, session: SessionClaims): Promise<void> {
     const [org, user] = await Promise.all([
@@ -83,7 +85,7 @@ function applyPolicy(
             `Your org's policy does not allow the model ${request.model}; allowed: ${policy.models.join(', ')}.`
         );
     }
-    if (policy.zeroRetention && env.ANTHROPIC_ZERO_RETENTION !== 'true') {
+    if (zeroRetentionUnmet(policy, env)) {
         throw new RelayError(
             403,
             'policy_violation',
@@ -100,7 +102,7 @@ function applyPolicy(
                 : "You have used today's token budget. It renews tomorrow, or an admin can raise it."
         );
     }
-    const cap = intVar(env.MAX_OUTPUT_TOKENS, 8192);
+    const cap = maxOutputTokens(env);
     if (request.max_tokens > cap) {
         throw new RelayError(
             400,
@@ -123,30 +125,6 @@ function applyPolicy(
     return { request: outbound, headers };
 }
 
-/**
- * A pseudonymous id for Anthropic's abuse monitoring: stable per org and user, no identity in it.
- * Keyed with the relay's master secret, because Salesforce ids are guessable: a plain hash of
- * them could be reversed by trying ids.
- */
-async function pseudonymousUserId(session: SessionClaims, env: Env): Promise<string> {
-    const master = parseMasterKeys(env.RELAY_MASTER_KEYS).get(session.keyId)!;
-    const key = await crypto.subtle.importKey(
-        'raw',
-        new Uint8Array(master),
-        { name: 'HMAC', hash: 'SHA-256' },
-        false,
-        ['sign']
-    );
-    const digest = await crypto.subtle.sign(
-        'HMAC',
-        key,
-        new TextEncoder().encode(`resident-user|${session.orgId}|${session.userId}`)
-    );
-    return Array.from(new Uint8Array(digest).slice(0, 16), (b) =>
-        b.toString(16).padStart(2, '0')
-    ).join('');
-}
-
 /** Upstream response headers worth passing on; everything else (cookies, upstream ids) stays. */
 const PASSED_HEADERS = ['content-type', 'anthropic-ratelimit-tokens-remaining'];
 
@@ -163,7 +141,9 @@ export const messagesRoutes = new Hono<RelayEnv>().post(
         await enforceRateLimits(c, session);
         const request = await readRequest(c);
         const { request: outbound, headers } = applyPolicy(request, session, c.env);
-        outbound.metadata = { user_id: await pseudonymousUserId(session, c.env) };
+        outbound.metadata = {
+            user_id: await pseudonymousUserId(c.env, session.orgId, session.userId, session.keyId)
+        };
 
         if (!c.env.ANTHROPIC_API_KEY) {
             throw new RelayError(
@@ -172,23 +152,14 @@ export const messagesRoutes = new Hono<RelayEnv>().post(
                 'The relay has no LLM API key configured. Tell your relay operator.'
             );
         }
-        const deadlineMs = intVar(c.env.UPSTREAM_DEADLINE_MS, 120_000);
+        const deadlineMs = upstreamDeadlineMs(c.env);
         const gone = new AbortController();
         const deadline = new AbortController();
         const timer = setTimeout(() => deadline.abort(new DeadlineExceeded()), deadlineMs);
         const signal = AbortSignal.any([c.req.raw.signal, gone.signal, deadline.signal]);
         let upstream: Response;
         try {
-            upstream = await openUpstream(
-                outbound,
-                {
-                    apiKey: c.env.ANTHROPIC_API_KEY,
-                    baseURL: c.env.ANTHROPIC_BASE_URL,
-                    maxRetries: intVar(c.env.UPSTREAM_MAX_RETRIES, 3),
-                    deadlineMs
-                },
-                signal
-            );
+            upstream = await openUpstream(outbound, upstreamSettings(c.env, deadlineMs), signal);
         } catch (error) {
             clearTimeout(timer);
             throw error instanceof RelayError ? error : upstreamFailure(error, signal);

@@ -97,6 +97,7 @@ interface ReportRun {
         name?: string;
         detailColumns?: string[];
         groupingsDown?: { name?: string }[];
+        reportType?: { type?: string };
     };
     reportExtendedMetadata?: {
         detailColumnInfo?: Record<string, { label?: string; dataType?: string }>;
@@ -134,7 +135,7 @@ export async function readReportRows(
     session: SalesforceSession,
     title: string,
     reportId: string
-): Promise<ReportTable & { complete: boolean }> {
+): Promise<ReportTable & { complete: boolean; reportType?: string }> {
     const run = await session.request<ReportRun>(
         'POST',
         `analytics/reports/${encodeURIComponent(reportId)}?includeDetails=true`,
@@ -154,12 +155,18 @@ export async function readReportRows(
         );
     const groups = run.groupingsDown?.groupings ?? [];
     const max = SCHEDULE_LIMITS.maxReportRows;
+    // Which objects the report reads, for the AI summary's data classification check.
+    const reportType =
+        typeof run.reportMetadata?.reportType?.type === 'string'
+            ? run.reportMetadata.reportType.type
+            : undefined;
     if (groups.length === 0) {
         return {
             title,
             columns,
             rows: detail(run.factMap?.['T!T']).slice(0, max),
-            complete: run.allData !== false
+            complete: run.allData !== false,
+            reportType
         };
     }
     const groupKey = run.reportMetadata?.groupingsDown?.[0]?.name ?? 'group';
@@ -174,6 +181,7 @@ export async function readReportRows(
         rows: rows.slice(0, max),
         groupByColumn: 0,
         totalColumns: columns.map((c, i) => (c.numeric ? i + 1 : -1)).filter((i) => i > 0),
-        complete: run.allData !== false
+        complete: run.allData !== false,
+        reportType
     };
 }

@@ -12,16 +12,25 @@ import type {
 import { enforceEgress } from '../egress/enforceEgress';
 import { RelayError } from '../errors';
 import type { MessagesRequest } from '../llm/messagesRequest';
+import {
+    maxOutputTokens,
+    pseudonymousUserId,
+    upstreamDeadlineMs,
+    upstreamSettings,
+    zeroRetentionUnmet
+} from '../llm/modelGate';
 import { DeadlineExceeded, openUpstream } from '../llm/upstream';
 import type { SalesforceSession } from './salesforceApi';
 
 /**
- * The optional AI summary of a scheduled report. The org's egress policy is read in the org as the
- * schedule's owner (so it is the policy their browser would get), the rows are masked with the
- * browser's own `Masker` before anything leaves (excluded columns never sent, credentials dropped),
- * the request is checked again by the relay's `enforceEgress`, and it goes to the same Anthropic
- * upstream as `/v1/messages`, with the org's first allowed model. The mask map lives in this run's
- * memory only, to put real values back into the summary for the PDF and the email.
+ * The optional AI summary of a scheduled report. The org's egress policy is read once per run (by
+ * the scheduler's integration user: it is the org's one policy, the same for every user), the
+ * reader's view of Salesforce's data classification leaves Confidential and Restricted fields out
+ * (as the coworker does), today's token budget of the reader caps the answer, the rows are masked
+ * with the browser's own `Masker` before anything leaves (excluded columns never sent, credentials
+ * dropped), the request is checked again by the relay's `enforceEgress`, and it goes to the same
+ * Anthropic upstream as `/v1/messages`, with the org's first allowed model. The mask map lives in
+ * this run's memory only, to put real values back into the summary for the PDF and the email.
  */
 
 /** Most characters of rows sent (about 6,000 tokens); the rest are counted, not sent. */
@@ -157,25 +166,139 @@ export async function readOrgEgressPolicy(session: SalesforceSession): Promise<E
     };
 }
 
+/** Reads the org's policy at most once per run, on first need, and remembers why it could not. */
+export type PolicyRead = { policy: EgressPolicy } | { reason: string };
+
 /**
- * Whether a column may be sent. A query column on the schedule's object is checked as the browser
- * checks a field (`Object.Field`, `*.Field`); a relationship path or a report column cannot be tied
- * to one object for sure, so any rule naming its last part excludes it (never guess in its favour).
+ * The run's policy reader: the first summary that needs the policy reads it, every later delivery
+ * of the run (per-recipient mode: one per recipient) gets the same answer, with no second query.
+ */
+export function policyOncePerRun(session: SalesforceSession): () => Promise<PolicyRead> {
+    let read: Promise<PolicyRead> | undefined;
+    return () =>
+        (read ??= readOrgEgressPolicy(session).then(
+            (policy) => ({ policy }),
+            (error: unknown) => ({
+                reason:
+                    error instanceof NoSummary
+                        ? error.message
+                        : "the org's egress policy could not be read"
+            })
+        ));
+}
+
+const OBJECT_NAME = /^[A-Za-z][A-Za-z0-9_]{0,79}$/;
+const SALESFORCE_ID = /^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/;
+
+/**
+ * `Object.Field` of every field of `objects` that Salesforce's data classification marks
+ * Confidential or Restricted, read as `session`'s user: the query of Apex's ClassifiedFieldReader.
+ * Fails closed like it: any failure is NoSummary, never an empty list (a list we could not read
+ * must not be mistaken for one with nothing in it).
+ */
+export async function readClassifiedFields(
+    session: SalesforceSession,
+    objects: string[]
+): Promise<string[]> {
+    if (objects.length === 0) return [];
+    const unreadable = new NoSummary(
+        "Salesforce's data classification of the report's fields could not be read as the reader, so classified fields could not be left out"
+    );
+    if (objects.some((o) => !OBJECT_NAME.test(o))) throw unreadable;
+    const soql =
+        'SELECT QualifiedApiName, EntityDefinition.QualifiedApiName FROM FieldDefinition ' +
+        `WHERE EntityDefinition.QualifiedApiName IN (${objects.map((o) => `'${o}'`).join(', ')}) ` +
+        "AND SecurityClassification IN ('Confidential', 'Restricted')";
+    let page: { done?: boolean; records?: Record<string, unknown>[] };
+    try {
+        page = await session.request('GET', `query?q=${encodeURIComponent(soql)}`, {
+            what: 'data classification'
+        });
+    } catch {
+        throw unreadable;
+    }
+    // More than one page of classified fields is not expected; not reading them all would leak.
+    if (page.done === false || !Array.isArray(page.records)) throw unreadable;
+    return page.records.map((record) => {
+        const entity = (record.EntityDefinition ?? {}) as Record<string, unknown>;
+        const object = entity.QualifiedApiName;
+        const field = record.QualifiedApiName;
+        if (typeof object !== 'string' || typeof field !== 'string') throw unreadable;
+        return `${object}.${field}`;
+    });
+}
+
+/**
+ * Tokens `session`'s user has left today under the policy's per-user daily budget, counted as
+ * Apex's TokenBudgetReader counts them for the coworker: the SUM of today's `Model call` activity
+ * entries the user created (the user's own day), never below zero. Unreadable is NoSummary.
+ */
+export async function remainingTokensToday(
+    session: SalesforceSession,
+    policy: EgressPolicy
+): Promise<number> {
+    const unreadable = new NoSummary("today's token use of the reader could not be read");
+    if (!SALESFORCE_ID.test(session.userId)) throw unreadable;
+    const soql =
+        'SELECT SUM(Model_Usage__c) used FROM Resident_Activity__c ' +
+        `WHERE CreatedById = '${session.userId}' AND Kind__c = 'Model call' AND CreatedDate = TODAY`;
+    let page: { records?: Record<string, unknown>[] };
+    try {
+        page = await session.request('GET', `query?q=${encodeURIComponent(soql)}`, {
+            what: 'token budget'
+        });
+    } catch {
+        throw unreadable;
+    }
+    const used = page.records?.[0]?.used ?? 0;
+    if (typeof used !== 'number' || !Number.isFinite(used)) throw unreadable;
+    return Math.max(policy.tokenBudget.perUserPerDay - Math.floor(used), 0);
+}
+
+/** What the report was read from: a query of one object, or a Salesforce report. */
+export type SummarySource =
+    | { kind: 'Query'; object: string }
+    | {
+          kind: 'Report';
+          /** The objects the report reads, as far as its report type and column keys name them. */
+          objects: string[];
+      };
+
+/**
+ * The objects a Salesforce report reads, for their data classification: its report type (a
+ * standard one is named after its object, `AccountList` for Account) and the prefix of every
+ * column key (`ACCOUNT.NAME`). SOQL compares names without regard to case.
+ */
+export function reportObjects(reportType: string | undefined, columnKeys: string[]): string[] {
+    const names = new Map<string, string>();
+    const add = (name: string | undefined): void => {
+        const lower = name?.toLowerCase();
+        if (name && lower && OBJECT_NAME.test(name) && !names.has(lower)) names.set(lower, name);
+    };
+    add(reportType);
+    add(reportType?.replace(/List$/, ''));
+    for (const key of columnKeys) if (key.includes('.')) add(key.split('.')[0]);
+    return [...names.values()];
+}
+
+/**
+ * Whether a column of a query on `sourceObject` may be sent: not excluded by the policy (as the
+ * browser checks a field, `Object.Field` or `*.Field`) and not classified. A relationship path
+ * (`Account.Name`) reaches an object whose classification was not read, so it is never sent.
  */
 export function isColumnSendable(
     columnKey: string,
-    sourceObject: string | null,
-    policy: EgressPolicy
+    sourceObject: string,
+    policy: EgressPolicy,
+    classified: ReadonlySet<string>
 ): boolean {
-    const parts = columnKey.split('.');
-    const field = (parts.at(-1) ?? columnKey).toLowerCase();
+    if (columnKey.includes('.')) return false;
+    const field = columnKey.toLowerCase();
+    const object = sourceObject.toLowerCase();
+    if (classified.has(`${object}.${field}`)) return false;
     return !policy.excludedFields.some((rule) => {
         const [ruleObject = '', ruleField = ''] = rule.toLowerCase().split('.');
-        if (ruleField !== field) return false;
-        if (sourceObject && parts.length === 1) {
-            return ruleObject === '*' || ruleObject === sourceObject.toLowerCase();
-        }
-        return true;
+        return ruleField === field && (ruleObject === '*' || ruleObject === object);
     });
 }
 
@@ -187,13 +310,12 @@ function cellText(value: CellValue): string {
 /** The masked, capped table the model reads, and what was left out (counts only). */
 export function summaryInput(
     table: ReportTable,
-    sourceObject: string | null,
-    policy: EgressPolicy,
+    sendable: (columnKey: string) => boolean,
     masker: Masker
 ): { text: string; rowsSent: number; columnsLeftOut: number } {
     const keep = table.columns
         .map((column, index) => ({ column, index }))
-        .filter(({ column }) => isColumnSendable(column.key, sourceObject, policy));
+        .filter(({ column }) => sendable(column.key));
     const header = keep.map(({ column }) => masker.mask(cellText(column.label))).join('\t');
     const lines: string[] = [];
     let size = header.length;
@@ -221,61 +343,110 @@ export function summaryInput(
     };
 }
 
-function positiveInt(value: string | undefined, fallback: number): number {
-    const n = Number(value);
-    return Number.isInteger(n) && n > 0 ? n : fallback;
-}
-
 /** Why the model gave no summary, in words for the run's steps (never the upstream's body). */
 function modelFailure(error: unknown): string {
     if (error instanceof RelayError) return `the model did not answer (${error.message})`;
     return 'the model did not answer';
 }
 
+/** What a summary needs from its run: the org, and the run's one reading of the policy. */
+export interface SummaryRun {
+    orgId: string;
+    policy: () => Promise<PolicyRead>;
+    /** When the tick must be done (ms since the epoch). */
+    deadline: number;
+}
+
 /**
- * A short summary of `table` when the schedule asks for one and the org's policy allows it; any
- * reason not to summarise (AI off, no key, the model failing) is a skipped step, never a failed run.
+ * A short summary of `table`, read by `reader`, when the schedule asks for one and the org's
+ * policy allows it; any reason not to summarise (no key, AI off, classification or budget
+ * unreadable, the model failing) is a skipped step, never a failed run. The cheap checks come
+ * first, so a relay without a key or a report without rows asks the org nothing.
  */
 export async function summariseReport(
     env: Env,
-    owner: SalesforceSession,
+    run: SummaryRun,
+    reader: SalesforceSession,
     table: ReportTable,
-    sourceObject: string | null,
-    runDeadline: number
+    source: SummarySource
 ): Promise<SummaryResult> {
     const skipped = (why: string): SummaryResult => ({
         outcome: 'skipped',
         detail: `No AI summary: ${why}.`
     });
-    let policy: EgressPolicy;
-    try {
-        policy = await readOrgEgressPolicy(owner);
-    } catch (error) {
-        if (error instanceof NoSummary) return skipped(error.message);
-        return skipped("the org's egress policy could not be read as the schedule's owner");
-    }
+    if (!env.ANTHROPIC_API_KEY) return skipped('the relay has no LLM API key configured');
+    if (table.rows.length === 0) return skipped('the report has no rows');
+    const read = await run.policy();
+    if ('reason' in read) return skipped(read.reason);
+    const { policy } = read;
     if (!policy.aiEnabled) return skipped("the org's egress policy turns AI off");
-    if (policy.zeroRetention && env.ANTHROPIC_ZERO_RETENTION !== 'true') {
+    if (zeroRetentionUnmet(policy, env)) {
         return skipped(
             "the org's egress policy requires zero data retention, which this relay's LLM account does not have"
         );
     }
-    if (!env.ANTHROPIC_API_KEY) return skipped('the relay has no LLM API key configured');
-    if (table.rows.length === 0) return skipped('the report has no rows');
+    // A report's column keys (SALES, PHONE1, ACCOUNT.NAME) are not field API names, so no column
+    // can be tied to the field a rule names: with any field to keep in, the whole report stays in.
+    if (source.kind === 'Report' && policy.excludedFields.length > 0) {
+        return skipped(
+            "the org's egress policy excludes fields, and a Salesforce report's columns cannot be matched to fields for sure (schedule a query on the object instead)"
+        );
+    }
+    let classified: Set<string>;
+    let remaining: number;
+    try {
+        const objects = source.kind === 'Query' ? [source.object] : source.objects;
+        if (source.kind === 'Report' && objects.length === 0) {
+            throw new NoSummary(
+                'the objects this report reads could not be told, so their classified fields could not be left out (schedule a query on the object instead)'
+            );
+        }
+        classified = new Set(
+            (await readClassifiedFields(reader, objects)).map((f) => f.toLowerCase())
+        );
+        if (source.kind === 'Report' && classified.size > 0) {
+            throw new NoSummary(
+                "the report's objects have fields classified Confidential or Restricted, and a Salesforce report's columns cannot be matched to fields for sure (schedule a query on the object instead)"
+            );
+        }
+        remaining = await remainingTokensToday(reader, policy);
+    } catch (error) {
+        if (error instanceof NoSummary) return skipped(error.message);
+        throw error;
+    }
+    if (remaining <= 0) {
+        return skipped(
+            "the reader has used today's token budget (Budget Per User Per Day); it renews tomorrow"
+        );
+    }
 
     const masker = new Masker(policy);
-    const input = summaryInput(table, sourceObject, policy, masker);
+    const input = summaryInput(
+        table,
+        (key) =>
+            source.kind === 'Report' || isColumnSendable(key, source.object, policy, classified),
+        masker
+    );
+    // The answer may not outspend what is left today, as on /v1/messages.
     const maxTokens = Math.min(
         SUMMARY_MAX_OUTPUT_TOKENS,
-        positiveInt(env.MAX_OUTPUT_TOKENS, 8192),
-        policy.tokenBudget.perTask
+        maxOutputTokens(env),
+        policy.tokenBudget.perTask,
+        remaining
     );
     if (maxTokens <= 0) return skipped("the org's token budget per task is 0");
+    let userId: string;
+    try {
+        userId = await pseudonymousUserId(env, run.orgId, reader.userId);
+    } catch {
+        return skipped("the relay's master keys are not set, so the request cannot be sent");
+    }
     const request = {
         model: policy.models[0]!,
         max_tokens: maxTokens,
         system: SYSTEM_PROMPT,
-        messages: [{ role: 'user' as const, content: input.text }]
+        messages: [{ role: 'user' as const, content: input.text }],
+        metadata: { user_id: userId }
     } as MessagesRequest;
     let outbound: MessagesRequest;
     try {
@@ -288,11 +459,7 @@ export async function summariseReport(
     }
     const deadlineMs = Math.max(
         1000,
-        Math.min(
-            SUMMARY_DEADLINE_MS,
-            positiveInt(env.UPSTREAM_DEADLINE_MS, 120_000),
-            runDeadline - Date.now()
-        )
+        Math.min(SUMMARY_DEADLINE_MS, upstreamDeadlineMs(env), run.deadline - Date.now())
     );
     const deadline = new AbortController();
     const timer = setTimeout(() => deadline.abort(new DeadlineExceeded()), deadlineMs);
@@ -300,12 +467,7 @@ export async function summariseReport(
     try {
         const response = await openUpstream(
             outbound,
-            {
-                apiKey: env.ANTHROPIC_API_KEY,
-                baseURL: env.ANTHROPIC_BASE_URL,
-                maxRetries: positiveInt(env.UPSTREAM_MAX_RETRIES, 3),
-                deadlineMs
-            },
+            upstreamSettings(env, deadlineMs),
             deadline.signal
         );
         message = (await response.json()) as Anthropic.Message;
@@ -342,7 +504,7 @@ export async function summariseReport(
         : '';
     const leftOut =
         input.columnsLeftOut > 0
-            ? `, ${input.columnsLeftOut} column(s) left out by the egress policy`
+            ? `, ${input.columnsLeftOut} column(s) left out by the egress policy or data classification`
             : '';
     return {
         summary: masker.unmask(clean),

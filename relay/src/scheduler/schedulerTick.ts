@@ -21,7 +21,14 @@ import {
 import { renderPdf } from '../pdf/pdfRenderer';
 import { fileLink, shareFileWithRecipients } from './fileAccess';
 import { readQueryRows, readReportRows } from './reportData';
-import { summariseReport, type ModelCallRecord } from './reportSummary';
+import {
+    policyOncePerRun,
+    reportObjects,
+    summariseReport,
+    type ModelCallRecord,
+    type SummaryRun,
+    type SummarySource
+} from './reportSummary';
 import {
     describeSignInFailure,
     SalesforceError,
@@ -387,7 +394,13 @@ export class SchedulerTick {
                 what: 'record run'
             });
         };
-        const createRun = async (log: RunLog, recipientUserId?: string): Promise<string> => {
+        /** A run record; `final` creates it already finished (a recipient the tick could not reach). */
+        const createRun = async (
+            log: RunLog,
+            recipientUserId?: string,
+            final?: { status: RunStatus; extra: Record<string, unknown> }
+        ): Promise<string> => {
+            const at = new Date().toISOString();
             const created = await scheduler.request<{ id: string }>(
                 'POST',
                 `sobjects/${RUN_OBJECT}`,
@@ -398,10 +411,11 @@ export class SchedulerTick {
                         [RUN_FIELDS.dueAt]: Number.isNaN(dueAt.getTime())
                             ? null
                             : dueAt.toISOString(),
-                        [RUN_FIELDS.startedAt]: new Date().toISOString(),
-                        [RUN_FIELDS.status]: 'Running',
+                        [RUN_FIELDS.startedAt]: at,
+                        [RUN_FIELDS.status]: final?.status ?? 'Running',
                         [RUN_FIELDS.steps]: JSON.stringify(log.steps),
-                        ...(recipientUserId ? { [RUN_FIELDS.recipientUser]: recipientUserId } : {})
+                        ...(recipientUserId ? { [RUN_FIELDS.recipientUser]: recipientUserId } : {}),
+                        ...(final ? { [RUN_FIELDS.finishedAt]: at, ...final.extra } : {})
                     },
                     what: 'create run'
                 }
@@ -467,9 +481,14 @@ export class SchedulerTick {
                         `${users.length - activeUsers.length} inactive or unknown recipient(s) left out`
                     );
                 }
+                // The org's egress policy, read once for the whole run and only if a summary
+                // gets that far (no key or no rows ask the org nothing).
+                const summaryRun: SummaryRun = {
+                    orgId: org.orgId,
+                    policy: policyOncePerRun(scheduler),
+                    deadline: this.deadline
+                };
                 for (const [index, delivery] of deliveries.entries()) {
-                    const log = new RunLog();
-                    log.steps.push(...steps.steps);
                     if (index > 0 && this.outOfTime()) {
                         // Per-recipient mode renders once per recipient, each charged to the tick.
                         // Running on would overrun the cron CPU limit and leave runs "Running"
@@ -482,18 +501,21 @@ export class SchedulerTick {
                             `everyone again; for a schedule this large, split its recipients ` +
                             `across schedules or use CSV.`;
                         for (const skipped of left) {
+                            // Created once, already Skipped: never seen as Running.
                             const skippedLog = new RunLog();
                             skippedLog.steps.push(...steps.steps);
                             skippedLog.add('read', 'skipped', 'out of time');
-                            const skippedId = await createRun(skippedLog, skipped.recipientUserId);
-                            await finish(skippedId, 'Skipped', skippedLog, {
-                                [RUN_FIELDS.error]: reason
+                            await createRun(skippedLog, skipped.recipientUserId, {
+                                status: 'Skipped',
+                                extra: { [RUN_FIELDS.error]: reason }
                             });
                         }
                         overall = 'Failed';
                         await this.notifyOwner(scheduler, schedule, reason);
                         break;
                     }
+                    const log = new RunLog();
+                    log.steps.push(...steps.steps);
                     const runId = await createRun(log, delivery.recipientUserId);
                     const result = await this.deliver(
                         org,
@@ -501,7 +523,8 @@ export class SchedulerTick {
                         definition,
                         delivery,
                         log,
-                        schedule
+                        schedule,
+                        summaryRun
                     );
                     totalRows += result.rows ?? 0;
                     this.charge(definition.format, result.rows ?? 0);
@@ -585,7 +608,8 @@ export class SchedulerTick {
         definition: ReportScheduleDefinition,
         delivery: Delivery,
         steps: RunLog,
-        schedule: DueSchedule
+        schedule: DueSchedule,
+        summaryRun: SummaryRun
     ): Promise<{ rows?: number; fileId?: string; error?: string }> {
         const role = delivery.recipientUserId ? 'recipient' : "schedule's owner";
         let session: SalesforceSession;
@@ -608,6 +632,7 @@ export class SchedulerTick {
             steps.add(current, 'retry', `${what}: ${error.errorCode}`);
         const retrying = session.withRetryListener(onRetry);
         let table: ReportTable;
+        let source: SummarySource;
         let rows = 0;
         // A PDF holds at most maxPdfRows: read one row more to know, never the whole 50,000.
         const pdfCap = SCHEDULE_LIMITS.maxPdfRows + 1;
@@ -622,6 +647,7 @@ export class SchedulerTick {
                         : definition.query;
                 const read = await readQueryRows(retrying, definition.name, query);
                 table = read;
+                source = { kind: 'Query', object: query.object };
                 if (definition.format === 'PDF' && read.rows.length > SCHEDULE_LIMITS.maxPdfRows)
                     throw new RunFailure(pdfTooManyRowsMessage());
                 steps.add('read', 'ok', `${read.rows.length} rows in ${read.pages} page(s)`);
@@ -632,6 +658,13 @@ export class SchedulerTick {
                     String(definition.reportId)
                 );
                 table = read;
+                source = {
+                    kind: 'Report',
+                    objects: reportObjects(
+                        read.reportType,
+                        read.columns.map((c) => c.key)
+                    )
+                };
                 if (definition.format === 'PDF' && read.rows.length > SCHEDULE_LIMITS.maxPdfRows)
                     throw new RunFailure(pdfTooManyRowsMessage());
                 if (read.complete) {
@@ -655,13 +688,7 @@ export class SchedulerTick {
         if (definition.aiSummary) {
             current = 'summarise';
             // Never fails the run: without a summary the report is still delivered, and the step says why.
-            const result = await summariseReport(
-                this.env,
-                retrying,
-                table,
-                definition.sourceType === 'Query' ? (definition.query?.object ?? null) : null,
-                this.deadline
-            );
+            const result = await summariseReport(this.env, summaryRun, retrying, table, source);
             summary = result.summary;
             steps.add('summarise', result.outcome, result.detail);
             if (result.modelCall) {

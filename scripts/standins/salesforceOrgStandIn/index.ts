@@ -7,6 +7,7 @@ import { cliOption, closeServer, listen, readBody, sendJson } from '../httpUtil'
 import { AuraHandledError, defaultApexDoubles, type ApexDouble } from './apexDoubles';
 import { OrgError, OrgStore, type OrgUser, type SentEmail } from './orgStore';
 import { listReports, runReport } from './reports';
+import { answerSchedulerQuery } from './schedulerQueries';
 import { objectDef } from './schema';
 import { makeId, ORG_ID, type StoredRecord } from './seedData';
 import { listInfos, listRecords } from './listViews';
@@ -30,6 +31,8 @@ export { AuraHandledError, type ApexDouble } from './apexDoubles';
 export type Fault = {
     /** The fault hits requests whose path contains this text. */
     pathIncludes: string;
+    /** And, when set, only requests whose decoded query string (a SOQL `q`) contains this text. */
+    queryIncludes?: string;
     method?: string;
     /** How many matching requests answer with the fault before normal service resumes. */
     times: number;
@@ -303,6 +306,11 @@ export async function startSalesforceOrgStandIn(
             const soql = query.get('q');
             if (!soql)
                 throw new OrgError(400, 'MALFORMED_QUERY', 'A query string has to be specified');
+            const answered = answerSchedulerQuery(store, user, soql);
+            if (answered) {
+                reply(200, answered);
+                return;
+            }
             const result = store.query(user, soql);
             if (result.countOnly) {
                 reply(200, { totalSize: result.records.length, done: true, records: [] });
@@ -614,11 +622,12 @@ export async function startSalesforceOrgStandIn(
         orgKey = options.orgKey;
     }
 
-    function takeFault(method: string, path: string): Fault | undefined {
+    function takeFault(method: string, path: string, search: string): Fault | undefined {
         const fault = faults.find(
             (f) =>
                 f.times > 0 &&
                 path.includes(f.pathIncludes) &&
+                (!f.queryIncludes || search.includes(f.queryIncludes)) &&
                 (!f.method || f.method.toUpperCase() === method)
         );
         if (fault) fault.times -= 1;
@@ -661,7 +670,7 @@ export async function startSalesforceOrgStandIn(
             return;
         }
         if (!path.startsWith('/__standin/')) {
-            const fault = takeFault(method, path);
+            const fault = takeFault(method, path, [...requestUrl.searchParams.values()].join('\n'));
             if (fault?.barrier) {
                 await reachBarrier(fault);
             } else if (fault) {
