@@ -8,12 +8,7 @@ import {
     type ExportFile
 } from '../../force-app/main/default/lwc/trustCenterContract/trustCenterContract';
 import { startWorkbenchStack, type WorkbenchStack } from '../start';
-import {
-    ADA_ADMIN_ID,
-    ORG_ID,
-    REFUND_POLICY_DOCUMENT_ID,
-    SAM_SELLER_ID
-} from '../standins/salesforceOrgStandIn/seedData';
+import { ADA_ADMIN_ID, ORG_ID, SAM_SELLER_ID } from '../standins/salesforceOrgStandIn/seedData';
 import { STANDIN_ORG_NAME } from '../standins/salesforceOrgStandIn/trustCenterState';
 import { launchChromium, requireChromium, type ChromiumSession } from './chromium';
 import { loadLabels, records, type Label } from './coworkerHarness';
@@ -25,6 +20,8 @@ const SCREENSHOT = path.join(repoRoot, '.tmp', 'trust-center.png');
 let stack: WorkbenchStack;
 let browser: ChromiumSession;
 let label: Label;
+/** The File the Knowledge page kept for the document the export test adds; the purge must delete it. */
+let keptOriginalFileId: string | undefined;
 
 function storedIds(type: string): string[] {
     return records(stack, type)
@@ -42,6 +39,39 @@ async function openTrustCenter(user: 'ada' | 'sam' = 'ada'): Promise<Page> {
     await page.locator('c-trust-center').waitFor();
     expect(errors).toEqual([]);
     return page;
+}
+
+/**
+ * Adds a knowledge document the way an admin does: chooses a Markdown file on the Knowledge page
+ * and saves. The page saves the passages, then keeps the file as it is as a File on the document
+ * (KnowledgeController.keepOriginal): the export's original comes from that path, nothing else.
+ */
+async function addKnowledgeFromFile(fileName: string, content: string): Promise<string> {
+    const before = new Set(storedIds('Resident_Knowledge_Document__c'));
+    const page = await browser.context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(stack.urls.appPages.knowledge, { waitUntil: 'networkidle' });
+    const manager = page.locator('c-knowledge-manager');
+    const input = manager.locator('[data-id="file"] input[type="file"]');
+    await input.waitFor({ state: 'attached', timeout: 20_000 });
+    await input.setInputFiles({
+        name: fileName,
+        mimeType: 'text/markdown',
+        buffer: Buffer.from(content)
+    });
+    await expect
+        .poll(() => manager.locator('[data-id="original-note"]').textContent())
+        .toContain(fileName);
+    await manager.locator('[data-id="save"] button').click();
+    await expect
+        .poll(() => manager.locator('[data-id="notice"]').textContent(), { timeout: 20_000 })
+        .toMatch(new RegExp(`with its original file ${fileName.replace('.', '\\.')}`));
+    expect(errors).toEqual([]);
+    await page.close();
+    const [added] = storedIds('Resident_Knowledge_Document__c').filter((id) => !before.has(id));
+    expect(added).toBeDefined();
+    return added!;
 }
 
 /** TEST DOUBLE ONLY: moves rows back in time in the stand-in org, as no real API can. */
@@ -132,13 +162,22 @@ describe('trust center in the workbench', () => {
     });
 
     test('export downloads one JSON file with every row of every package object and the knowledge original', async () => {
-        const ada = stack.org.store.user(ADA_ADMIN_ID)!;
-        stack.org.store.uploadFile(ada, {
-            Title: 'Refund policy',
-            PathOnClient: 'refund-policy.md',
-            VersionData: Buffer.from('# Refunds\nWithin 30 days.').toString('base64'),
-            FirstPublishLocationId: REFUND_POLICY_DOCUMENT_ID
-        });
+        const documentId = await addKnowledgeFromFile(
+            'refund-policy.md',
+            '# Refunds\n\nWithin 30 days.'
+        );
+        // As the product sets it: the document names its File, a File published to the document.
+        const document = records(stack, 'Resident_Knowledge_Document__c').find(
+            (r) => r.Id === documentId
+        );
+        keptOriginalFileId = String(document?.Source_File_Id__c ?? '');
+        expect(keptOriginalFileId).toMatch(/^069/);
+        expect(
+            stack.org.store
+                .files()
+                .filter((f) => f.contentDocumentId === keptOriginalFileId)
+                .map((f) => f.linkedEntityId)
+        ).toEqual([documentId]);
         const expected = Object.fromEntries(
             PACKAGE_DATA_OBJECTS.map((name) => [name, storedIds(name)])
         );
@@ -166,12 +205,23 @@ describe('trust center in the workbench', () => {
         // A row's fields come as the org stores them (lookups as ids).
         const chunk = file.objects.Resident_Knowledge_Chunk__c[0];
         expect(String(chunk?.Document__c)).toMatch(/^a03/);
-        const original = file.knowledgeOriginals.find(
-            (o) => o.documentId === REFUND_POLICY_DOCUMENT_ID
-        );
+        // The file as the admin chose it, byte for byte, with its name.
+        const original = file.knowledgeOriginals.find((o) => o.documentId === documentId);
+        expect(original).toMatchObject({
+            contentDocumentId: keptOriginalFileId,
+            fileName: 'refund-policy.md',
+            fileExtension: 'md',
+            skippedReason: null
+        });
         expect(Buffer.from(original?.base64 ?? '', 'base64').toString()).toBe(
-            '# Refunds\nWithin 30 days.'
+            '# Refunds\n\nWithin 30 days.'
         );
+        // Typed-in documents (the seed's) have no original: only the one made from a file.
+        expect(file.knowledgeOriginals.map((o) => o.documentId)).toEqual([documentId]);
+        expect(
+            file.objects.Resident_Knowledge_Document__c.find((r) => r.Id === documentId)
+                ?.Source_File_Id__c
+        ).toBe(keptOriginalFileId);
         await expect
             .poll(() => center.locator('[data-id="export-notice"]').textContent())
             .toContain(
@@ -214,6 +264,14 @@ describe('trust center in the workbench', () => {
                 expect(left, name).toEqual([]);
             }
         }
+        // Nor any knowledge document's original File: the one the export test kept is gone.
+        expect(keptOriginalFileId).toMatch(/^069/);
+        expect(records(stack, 'ContentDocument').map((r) => r.Id)).not.toContain(
+            keptOriginalFileId
+        );
+        expect(
+            stack.org.store.files().filter((f) => f.contentDocumentId === keptOriginalFileId)
+        ).toEqual([]);
         // The rest of the org is untouched, and the package still works: the page reloads.
         expect(records(stack, 'Account').length).toBeGreaterThan(0);
         await page.waitForTimeout(300);

@@ -19,6 +19,7 @@ import {
 } from './apex/templateEditing';
 import {
     deleteDocument,
+    keepOriginal,
     findChunks,
     listDocuments,
     saveDocument,
@@ -127,6 +128,7 @@ export function defaultApexDoubles(): Map<string, ApexDouble> {
         ['KnowledgeController.listDocuments', listDocuments],
         ['KnowledgeController.saveDocument', saveDocument],
         ['KnowledgeController.deleteDocument', deleteDocument],
+        ['KnowledgeController.keepOriginal', keepOriginal],
         ['KnowledgeController.setDocumentActive', setDocumentActive],
         ['ActivityLogController.logActivity', logActivity],
         ['ActivityLogController.listActivity', listActivity],

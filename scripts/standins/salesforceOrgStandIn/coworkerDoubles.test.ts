@@ -12,6 +12,7 @@ import type {
     TrustSettings
 } from '../../../force-app/main/default/lwc/coworkerContract/coworkerContract';
 import { DEFAULT_POLICY } from '../../../force-app/main/default/lwc/egressPolicy/egressPolicy';
+import { EXPORT_MAX_ORIGINAL_BYTES } from '../../../force-app/main/default/lwc/trustCenterContract/trustCenterContract';
 import { deriveOrgKey } from '../../../relay/src/auth/orgKeys';
 import { verifySessionToken } from '../../../relay/src/auth/sessionToken';
 import type { ApexContext } from './apexDoubles';
@@ -468,6 +469,128 @@ describe('KnowledgeController', () => {
                 )
             )
         ).toMatch(/Only Resident admins/);
+    });
+
+    describe('keepOriginal: the file a document was made from, as a File on it', () => {
+        const chunks = [{ sequence: 0, heading: null, body: 'Refunds.', searchText: 'refunds' }];
+        const b64 = (text: string) => Buffer.from(text).toString('base64');
+        async function save(context: ApexContext = ada): Promise<string> {
+            return call<string>(
+                'KnowledgeController.saveDocument',
+                { name: 'Refunds', format: 'Markdown', chunks },
+                context
+            );
+        }
+        function fileIdOf(documentId: string): unknown {
+            return store
+                .systemRecords('Resident_Knowledge_Document__c')
+                .find((d) => d.fields.Id === documentId)?.fields.Source_File_Id__c;
+        }
+
+        it('inserts the File as Ada, published to the document, and names it in Source_File_Id__c', async () => {
+            const documentId = await save();
+            const fileId = await call<string>(
+                'KnowledgeController.keepOriginal',
+                { documentId, fileName: 'refunds.md', base64: b64('# Refunds') },
+                ada
+            );
+            expect(fileId).toMatch(/^069/);
+            expect(fileIdOf(documentId)).toBe(fileId);
+            const [file] = store.files().filter((f) => f.contentDocumentId === fileId);
+            expect(file).toMatchObject({
+                title: 'refunds',
+                pathOnClient: 'refunds.md',
+                linkedEntityId: documentId,
+                size: 9
+            });
+            expect(store.fileBytes.get(file!.contentVersionId)?.toString()).toBe('# Refunds');
+            const owner = store
+                .systemRecords('ContentDocument')
+                .find((d) => d.fields.Id === fileId);
+            expect(owner?.fields.OwnerId).toBe(ada.user.id);
+        });
+
+        it('refuses an empty file, one over the export cap, and a second original, keeping no File', async () => {
+            const documentId = await save();
+            const filesBefore = store.files().length;
+            expect(
+                await refusal(
+                    call(
+                        'KnowledgeController.keepOriginal',
+                        { documentId, fileName: 'empty.md', base64: '' },
+                        ada
+                    )
+                )
+            ).toMatch(/no name or no content/);
+            const oversized = Buffer.alloc(EXPORT_MAX_ORIGINAL_BYTES + 1).toString('base64');
+            expect(
+                await refusal(
+                    call(
+                        'KnowledgeController.keepOriginal',
+                        { documentId, fileName: 'big.pdf', base64: oversized },
+                        ada
+                    )
+                )
+            ).toMatch(/larger than 2 MB, so it was not kept/);
+            expect(store.files()).toHaveLength(filesBefore);
+            await call(
+                'KnowledgeController.keepOriginal',
+                { documentId, fileName: 'refunds.md', base64: b64('# Refunds') },
+                ada
+            );
+            expect(
+                await refusal(
+                    call(
+                        'KnowledgeController.keepOriginal',
+                        { documentId, fileName: 'other.md', base64: b64('# Other') },
+                        ada
+                    )
+                )
+            ).toMatch(/already keeps its original/);
+            expect(store.files()).toHaveLength(filesBefore + 1);
+        });
+
+        it('refuses Sam, and leaves neither a File nor the field behind (one transaction)', async () => {
+            const documentId = await save();
+            const filesBefore = store.files().length;
+            expect(
+                await refusal(
+                    call(
+                        'KnowledgeController.keepOriginal',
+                        { documentId, fileName: 'refunds.md', base64: b64('# Refunds') },
+                        sam
+                    )
+                )
+            ).toMatch(/Only Resident admins/);
+            expect(store.files()).toHaveLength(filesBefore);
+            expect(fileIdOf(documentId) ?? null).toBeNull();
+        });
+
+        it('deleting the document deletes its original File, and never a File the field merely names', async () => {
+            const documentId = await save();
+            const fileId = await call<string>(
+                'KnowledgeController.keepOriginal',
+                { documentId, fileName: 'refunds.md', base64: b64('# Refunds') },
+                ada
+            );
+            await call('KnowledgeController.deleteDocument', { documentId }, ada);
+            expect(store.files().filter((f) => f.contentDocumentId === fileId)).toEqual([]);
+            expect(store.systemRecords('ContentDocument').map((d) => d.fields.Id)).not.toContain(
+                fileId
+            );
+
+            // A File of the org's own, named by a hand-edited field but not linked to the document.
+            const otherId = await save();
+            const versionId = store.uploadFile(ada.user, {
+                Title: 'Board minutes',
+                PathOnClient: 'minutes.txt',
+                VersionData: b64('minutes')
+            });
+            const unrelated = store.files().find((f) => f.contentVersionId === versionId)!;
+            store.update(ada.user, otherId, { Source_File_Id__c: unrelated.contentDocumentId });
+            await call('KnowledgeController.deleteDocument', { documentId: otherId }, ada);
+            expect(store.files().map((f) => f.contentVersionId)).toContain(versionId);
+        });
     });
 
     it('saves nothing when a chunk is bad (one transaction)', async () => {

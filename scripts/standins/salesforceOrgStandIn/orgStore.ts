@@ -1148,6 +1148,36 @@ export class OrgStore {
     }
 
     /**
+     * ContentDocument delete, as the user: the file's owner (or Modify All on files) may; its
+     * versions, their bytes and its links go with it. No recycle bin here, as after emptying it.
+     */
+    deleteFile(user: OrgUser, contentDocumentId: string): void {
+        const document = this.visibleRecord(user, contentDocumentId, 'ContentDocument');
+        const perms = this.objectPermissions(user, 'ContentDocument');
+        if (
+            !perms.delete ||
+            (document.fields.OwnerId !== user.id && !this.modifyAll(user, 'ContentDocument'))
+        ) {
+            throw new OrgError(
+                403,
+                'INSUFFICIENT_ACCESS_OR_READONLY',
+                'insufficient access rights on object id'
+            );
+        }
+        const id = document.fields.Id;
+        for (const r of [...this.records.values()]) {
+            if (
+                (r.type === 'ContentVersion' || r.type === 'ContentDocumentLink') &&
+                r.fields.ContentDocumentId === id
+            ) {
+                this.records.delete(r.fields.Id);
+                this.fileBytes.delete(r.fields.Id);
+            }
+        }
+        this.records.delete(id);
+    }
+
+    /**
      * Test double of an admin changing field-level security on a profile (e.g. Sam's Standard User
      * losing a field a schedule reads). Returns a function that puts it back.
      */

@@ -22,6 +22,7 @@ import {
     ORG_ID,
     PRODUCT_FAQ_DOCUMENT_ID,
     REFUND_POLICY_DOCUMENT_ID,
+    SAMPLE_ACCOUNT_ID,
     SAM_SELLER_ID
 } from './seedData';
 import { STANDIN_ORG_NAME } from './trustCenterState';
@@ -173,6 +174,45 @@ describe('RetentionController', () => {
         ]);
     });
 
+    it('deletes a knowledge document past its window with its original File', async () => {
+        await call(
+            'RetentionController.saveRetentionSettings',
+            {
+                settings: {
+                    tasks: 3650,
+                    activity: 3650,
+                    reportRuns: 3650,
+                    feedback: 3650,
+                    knowledge: 1
+                }
+            },
+            ada
+        );
+        const fileId = await call<string>(
+            'KnowledgeController.keepOriginal',
+            {
+                documentId: REFUND_POLICY_DOCUMENT_ID,
+                fileName: 'refund-policy.md',
+                base64: Buffer.from('# Refunds').toString('base64')
+            },
+            ada
+        );
+        expect(store.ageRecords([REFUND_POLICY_DOCUMENT_ID], 2)).toBe(1);
+        const documentsBefore = stored('Resident_Knowledge_Document__c');
+
+        const run = await runToEnd(ada);
+
+        const documentsAfter = stored('Resident_Knowledge_Document__c');
+        expect(documentsAfter).not.toContain(REFUND_POLICY_DOCUMENT_ID);
+        expect(run.counts?.Resident_Knowledge_Document__c).toBe(
+            documentsBefore.length - documentsAfter.length
+        );
+        expect(store.systemRecords('ContentDocument').map((d) => d.fields.Id)).not.toContain(
+            fileId
+        );
+        expect(store.files().filter((f) => f.contentDocumentId === fileId)).toEqual([]);
+    });
+
     it('schedules once, as the admin, and unschedules; Sam can do neither', async () => {
         const idle = await call<RetentionJobState>('RetentionController.getRetentionJob', {}, ada);
         expect(idle).toEqual({
@@ -254,20 +294,26 @@ describe('DataExportController', () => {
         );
     });
 
+    /** As the Knowledge page adds a document from a file: KnowledgeController.keepOriginal. */
+    async function keepOriginal(documentId: string, fileName: string, bytes: Buffer) {
+        return call<string>(
+            'KnowledgeController.keepOriginal',
+            { documentId, fileName, base64: bytes.toString('base64') },
+            ada
+        );
+    }
+
     it('answers a knowledge document’s original File, skips one too large, and none for typed text', async () => {
-        store.uploadFile(ada.user, {
-            Title: 'Refund policy',
-            PathOnClient: 'Refund policy.pdf',
-            VersionData: Buffer.from('%PDF-1.4 refund').toString('base64'),
-            FirstPublishLocationId: REFUND_POLICY_DOCUMENT_ID
-        });
-        const big = store.uploadFile(ada.user, {
-            Title: 'FAQ',
-            PathOnClient: 'faq.pdf',
-            VersionData: Buffer.from('x').toString('base64'),
-            FirstPublishLocationId: PRODUCT_FAQ_DOCUMENT_ID
-        });
-        const version = store.systemRecords('ContentVersion').find((v) => v.fields.Id === big);
+        const refundFile = await keepOriginal(
+            REFUND_POLICY_DOCUMENT_ID,
+            'Refund policy.pdf',
+            Buffer.from('%PDF-1.4 refund')
+        );
+        const big = await keepOriginal(PRODUCT_FAQ_DOCUMENT_ID, 'faq.pdf', Buffer.from('x'));
+        // TEST DOUBLE ONLY: a File that grew past the cap (a new version uploaded in Files).
+        const version = store
+            .systemRecords('ContentVersion')
+            .find((v) => v.fields.ContentDocumentId === big);
         if (version) version.fields.ContentSize = 5 * 1024 * 1024;
 
         const original = await call<KnowledgeOriginal>(
@@ -277,6 +323,7 @@ describe('DataExportController', () => {
         );
         expect(original).toMatchObject({
             documentId: REFUND_POLICY_DOCUMENT_ID,
+            contentDocumentId: refundFile,
             fileName: 'Refund policy.pdf',
             fileExtension: 'pdf',
             skippedReason: null
@@ -293,6 +340,19 @@ describe('DataExportController', () => {
         );
 
         const typed = store.create(ada.user, 'Resident_Knowledge_Document__c', { Name: 'Typed' });
+        expect(
+            await call('DataExportController.exportKnowledgeOriginal', { documentId: typed }, ada)
+        ).toBeNull();
+    });
+
+    it('reads only Source_File_Id__c, as the Apex does: a File merely linked to a document is not its original', async () => {
+        const typed = store.create(ada.user, 'Resident_Knowledge_Document__c', { Name: 'Typed' });
+        store.uploadFile(ada.user, {
+            Title: 'Notes',
+            PathOnClient: 'notes.md',
+            VersionData: Buffer.from('# Notes').toString('base64'),
+            FirstPublishLocationId: typed
+        });
         expect(
             await call('DataExportController.exportKnowledgeOriginal', { documentId: typed }, ada)
         ).toBeNull();
@@ -371,6 +431,44 @@ describe('DataPurgeController', () => {
         const [entry] = activities('Data purge');
         expect(JSON.parse(String(entry?.Result__c))).toEqual(counts);
         expect(store.systemRecords('Account')).toHaveLength(accountsBefore);
+    });
+
+    it('purging knowledge deletes the documents’ original Files too, and no other File', async () => {
+        const versionId = store.uploadFile(ada.user, {
+            Title: 'Quote',
+            PathOnClient: 'quote.pdf',
+            VersionData: Buffer.from('%PDF quote').toString('base64'),
+            FirstPublishLocationId: SAMPLE_ACCOUNT_ID
+        });
+        const fileId = await call<string>(
+            'KnowledgeController.keepOriginal',
+            {
+                documentId: REFUND_POLICY_DOCUMENT_ID,
+                fileName: 'refund-policy.md',
+                base64: Buffer.from('# Refunds').toString('base64')
+            },
+            ada
+        );
+        for (const objectApiName of [
+            'Resident_Knowledge_Chunk__c',
+            'Resident_Knowledge_Document__c'
+        ]) {
+            let page: PurgePage;
+            do {
+                page = await call<PurgePage>(
+                    'DataPurgeController.purgePage',
+                    { objectApiName, confirmOrgName: STANDIN_ORG_NAME },
+                    ada
+                );
+            } while (page.remaining > 0);
+        }
+        expect(stored('Resident_Knowledge_Document__c')).toEqual([]);
+        expect(store.systemRecords('ContentDocument').map((d) => d.fields.Id)).not.toContain(
+            fileId
+        );
+        expect(store.files().filter((f) => f.contentDocumentId === fileId)).toEqual([]);
+        // The org's own Files are not Resident's data.
+        expect(store.files().map((f) => f.contentVersionId)).toContain(versionId);
     });
 });
 

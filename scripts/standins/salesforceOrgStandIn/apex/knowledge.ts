@@ -3,6 +3,8 @@ import {
     type KnowledgeChunk,
     type KnowledgeDocumentSummary
 } from '../../../../force-app/main/default/lwc/coworkerContract/coworkerContract';
+import { EXPORT_MAX_ORIGINAL_BYTES } from '../../../../force-app/main/default/lwc/trustCenterContract/trustCenterContract';
+import type { OrgStore, OrgUser } from '../orgStore';
 import { wordsOf } from '../sosl';
 import { escapeSosl } from './data';
 import {
@@ -29,6 +31,13 @@ const MAX_TERMS = 30;
 const MAX_CHUNKS = 2_000;
 const NOT_FOUND = 'This knowledge document does not exist, or you do not have access to it.';
 const ADMINS_ONLY = 'Only Resident admins can add, change or delete knowledge documents.';
+// The Custom Labels KnowledgeOriginalWriter answers with.
+const ORIGINAL_INVALID =
+    "The original file has no name or no content, so it was not kept. The document's text is saved.";
+const ORIGINAL_TOO_LARGE = `The original file is larger than ${EXPORT_MAX_ORIGINAL_BYTES / (1024 * 1024)} MB, so it was not kept. The text of the document is saved.`;
+const ORIGINAL_EXISTS =
+    'This knowledge document already keeps its original file: delete the document and add it again to keep another.';
+const DOCUMENT_UNKNOWN = 'That knowledge document does not exist or you cannot read it.';
 
 /** `findChunks({ terms, maxCandidates })`: SOSL candidates from active documents, for BM25 in the browser. */
 export function findChunks(params: ApexParams, context: ApexContext): KnowledgeChunk[] {
@@ -172,13 +181,123 @@ export function saveDocument(params: ApexParams, context: ApexContext): string {
     return documentId;
 }
 
-/** `deleteDocument({ documentId })`: the document and its chunks. */
-export function deleteDocument(params: ApexParams, context: ApexContext): void {
+/**
+ * `keepOriginal({ documentId, fileName, base64 })` → the ContentDocument id: KnowledgeOriginalWriter.
+ * The file, up to EXPORT_MAX_ORIGINAL_BYTES, becomes a File published to the document (inserted as
+ * the user) and its id the document's Source_File_Id__c, both or neither.
+ */
+export function keepOriginal(params: ApexParams, context: ApexContext): string {
+    const { store, user } = context;
     const documentId = requiredId(params, 'documentId', 'The document');
-    asUser(() => context.store.delete(context.user, documentId, 'Resident_Knowledge_Document__c'), {
-        notFound: NOT_FOUND,
-        noAccess: ADMINS_ONLY
-    });
+    const fileName = typeof params.fileName === 'string' ? params.fileName.trim() : '';
+    const base64 = typeof params.base64 === 'string' ? params.base64 : '';
+    if (!fileName || fileName.length > 255 || !base64) throw new AuraHandledError(ORIGINAL_INVALID);
+    if (base64.length > Math.ceil(EXPORT_MAX_ORIGINAL_BYTES / 3) * 4) {
+        throw new AuraHandledError(ORIGINAL_TOO_LARGE);
+    }
+    const bytes = Buffer.from(base64, 'base64');
+    if (bytes.length === 0) throw new AuraHandledError(ORIGINAL_INVALID);
+    if (bytes.length > EXPORT_MAX_ORIGINAL_BYTES) throw new AuraHandledError(ORIGINAL_TOO_LARGE);
+    const document = asUser(
+        () => store.visibleRecord(user, documentId, 'Resident_Knowledge_Document__c'),
+        { notFound: DOCUMENT_UNKNOWN }
+    );
+    if (String(document.fields.Source_File_Id__c ?? '').trim() !== '') {
+        throw new AuraHandledError(ORIGINAL_EXISTS);
+    }
+    const dot = fileName.lastIndexOf('.');
+    const versionId = asUser(
+        () =>
+            store.uploadFile(user, {
+                Title: dot > 0 ? fileName.slice(0, dot) : fileName,
+                PathOnClient: fileName,
+                VersionData: base64,
+                FirstPublishLocationId: document.fields.Id
+            }),
+        { noAccess: ADMINS_ONLY }
+    );
+    const contentDocumentId = String(
+        store.systemRecords('ContentVersion').find((v) => v.fields.Id === versionId)?.fields
+            .ContentDocumentId
+    );
+    try {
+        asUser(
+            () =>
+                store.update(
+                    user,
+                    document.fields.Id,
+                    { Source_File_Id__c: contentDocumentId },
+                    'Resident_Knowledge_Document__c'
+                ),
+            { notFound: DOCUMENT_UNKNOWN, noAccess: ADMINS_ONLY }
+        );
+    } catch (err) {
+        // Apex rolls the File back with the failed update: no File the document does not name.
+        store.deleteFile(user, contentDocumentId);
+        throw err;
+    }
+    return contentDocumentId;
+}
+
+/**
+ * KnowledgeOriginalEraser.originalsOf: the original Files of these documents that the user can
+ * see, only where the document's Source_File_Id__c names the File AND the File is linked to the
+ * document (a field pointing at some other File never gets it deleted). Ids of other objects, and
+ * documents the user cannot see, have none. Read before the documents are deleted.
+ */
+export function knowledgeOriginalsOf(
+    store: OrgStore,
+    user: OrgUser,
+    documentIds: readonly string[]
+): string[] {
+    const files: string[] = [];
+    for (const id of documentIds) {
+        const document = store.visibleRecordOrNull(user, id);
+        if (document?.type !== 'Resident_Knowledge_Document__c') continue;
+        const fileId = document.fields.Source_File_Id__c;
+        if (typeof fileId !== 'string' || !fileId.startsWith('069')) continue;
+        const linked = store
+            .systemRecords('ContentDocumentLink')
+            .some(
+                (l) =>
+                    l.fields.ContentDocumentId === fileId &&
+                    l.fields.LinkedEntityId === document.fields.Id
+            );
+        if (linked && store.visibleRecordOrNull(user, fileId)) files.push(fileId);
+    }
+    return files;
+}
+
+/**
+ * PackageRowDeleter for one row: deletes it with `remove` and, for a knowledge document, its
+ * original File after it (as the user: the admin owns it), so retention and purge leave no File.
+ */
+export function deleteWithKnowledgeOriginal(
+    store: OrgStore,
+    user: OrgUser,
+    id: string,
+    remove: () => void
+): void {
+    const originals = knowledgeOriginalsOf(store, user, [id]);
+    remove();
+    for (const fileId of originals) store.deleteFile(user, fileId);
+}
+
+/** `deleteDocument({ documentId })`: the document, its chunks and its original File. */
+export function deleteDocument(params: ApexParams, context: ApexContext): void {
+    const { store, user } = context;
+    const documentId = requiredId(params, 'documentId', 'The document');
+    // Apex does this in one transaction; the stand-in has none, so it refuses a user who may not
+    // delete documents (a Resident User) before the File is touched.
+    const perms = store.objectPermissions(user, 'Resident_Knowledge_Document__c');
+    if (!perms.delete) throw new AuraHandledError(ADMINS_ONLY);
+    asUser(
+        () =>
+            deleteWithKnowledgeOriginal(store, user, documentId, () =>
+                store.delete(user, documentId, 'Resident_Knowledge_Document__c')
+            ),
+        { notFound: NOT_FOUND, noAccess: ADMINS_ONLY }
+    );
 }
 
 /** `setDocumentActive({ documentId, active })`: an inactive document is never searched. */

@@ -28,6 +28,7 @@ import { objectDef } from '../schema';
 import { makeId, ORG_ID, type StoredRecord } from '../seedData';
 import { STANDIN_ORG_NAME, type RetentionRunRecord } from '../trustCenterState';
 import { logApexOnlyActivity } from './activity';
+import { deleteWithKnowledgeOriginal } from './knowledge';
 import {
     asUser,
     AuraHandledError,
@@ -292,7 +293,11 @@ export function runRetention(
             if (timeOf(row.fields[ageField]) < cutoff) {
                 // A child deleted with its parent earlier in this loop is already gone.
                 if (!context.store.visibleRecordOrNull(runAs, row.fields.Id)) continue;
-                asUser(() => context.store.trustCenterDelete(runAs, row.fields.Id));
+                asUser(() =>
+                    deleteWithKnowledgeOriginal(context.store, runAs, row.fields.Id, () =>
+                        context.store.trustCenterDelete(runAs, row.fields.Id)
+                    )
+                );
             }
         }
     }
@@ -390,7 +395,12 @@ export function exportPage(params: ApexParams, context: ApexContext): ExportPage
     };
 }
 
-/** `exportKnowledgeOriginal({ documentId })`: the latest version of the File it was made from. */
+/**
+ * `exportKnowledgeOriginal({ documentId })`: as KnowledgeOriginalReader, the latest version of the
+ * File named by the document's Source_File_Id__c (which KnowledgeController.keepOriginal sets), and
+ * nothing else: a File merely linked to the document is not its original. A File the user cannot
+ * open is answered with a reason, as the Apex does.
+ */
 export function exportKnowledgeOriginal(
     params: ApexParams,
     context: ApexContext
@@ -402,14 +412,10 @@ export function exportKnowledgeOriginal(
             context.store.visibleRecord(context.user, documentId, 'Resident_Knowledge_Document__c'),
         { notFound: 'This knowledge document does not exist, or you do not have access to it.' }
     );
-    const linked = context.store
-        .systemRecords('ContentDocumentLink')
-        .find((l) => l.fields.LinkedEntityId === documentId);
     const contentDocumentId =
-        (linked?.fields.ContentDocumentId as string | undefined) ??
-        (typeof document.fields.Source_File_Id__c === 'string'
-            ? document.fields.Source_File_Id__c
-            : undefined);
+        typeof document.fields.Source_File_Id__c === 'string'
+            ? document.fields.Source_File_Id__c.trim()
+            : '';
     if (!contentDocumentId) return null;
     const version = context.store
         .systemRecords('ContentVersion')
@@ -419,7 +425,18 @@ export function exportKnowledgeOriginal(
                 context.store.canReadRecord(context.user, v)
         )
         .sort((a, b) => timeOf(b.fields.CreatedDate) - timeOf(a.fields.CreatedDate))[0];
-    if (!version) return null;
+    if (!version) {
+        return {
+            documentId,
+            contentDocumentId,
+            fileName: String(document.fields.Name ?? ''),
+            fileExtension: null,
+            contentSize: 0,
+            base64: null,
+            skippedReason:
+                'You cannot open this File, so its original is not in the export. Its text is, in the knowledge chunks.'
+        };
+    }
     const bytes = context.store.fileBytes.get(version.fields.Id);
     const size = numberOr(version.fields.ContentSize, bytes?.length ?? 0);
     const tooLarge = size > EXPORT_MAX_ORIGINAL_BYTES;
@@ -485,7 +502,11 @@ export function purgePage(params: ApexParams, context: ApexContext): PurgePage {
     const before = context.store.systemRecords(objectApiName).length;
     for (const row of visibleRows(context, objectApiName).slice(0, PURGE_PAGE_SIZE)) {
         if (!context.store.visibleRecordOrNull(context.user, row.fields.Id)) continue;
-        asUser(() => context.store.trustCenterDelete(context.user, row.fields.Id));
+        asUser(() =>
+            deleteWithKnowledgeOriginal(context.store, context.user, row.fields.Id, () =>
+                context.store.trustCenterDelete(context.user, row.fields.Id)
+            )
+        );
     }
     const after = context.store.systemRecords(objectApiName).length;
     return {

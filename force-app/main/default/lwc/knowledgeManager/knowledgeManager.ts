@@ -6,9 +6,11 @@ import listDocuments from '@salesforce/apex/KnowledgeController.listDocuments';
 import saveDocument from '@salesforce/apex/KnowledgeController.saveDocument';
 import deleteDocument from '@salesforce/apex/KnowledgeController.deleteDocument';
 import setDocumentActive from '@salesforce/apex/KnowledgeController.setDocumentActive';
+import keepOriginal from '@salesforce/apex/KnowledgeController.keepOriginal';
 import { splitDocument } from 'c/knowledgeIndex';
 import { extractPdfText } from 'c/pdfText';
 import type { KnowledgeChunkInput, KnowledgeDocumentSummary } from 'c/coworkerContract';
+import { EXPORT_MAX_ORIGINAL_BYTES } from 'c/trustCenterContract';
 import { formatLabel, readableError, noticeClass, noticeRole } from 'c/userMessages';
 
 import titleLabel from '@salesforce/label/c.Resident_KnowledgeManager_Title';
@@ -55,6 +57,10 @@ import pdfNoTextLabel from '@salesforce/label/c.Resident_KnowledgeManager_PdfNoT
 import pdfEncryptedLabel from '@salesforce/label/c.Resident_KnowledgeManager_PdfEncrypted';
 import pdfUnreadableLabel from '@salesforce/label/c.Resident_KnowledgeManager_PdfUnreadable';
 import pdfTooManyPagesLabel from '@salesforce/label/c.Resident_KnowledgeManager_PdfTooManyPages';
+import originalKeptLabel from '@salesforce/label/c.Resident_KnowledgeManager_OriginalKept';
+import originalTooLargeLabel from '@salesforce/label/c.Resident_KnowledgeManager_OriginalTooLarge';
+import savedWithOriginalLabel from '@salesforce/label/c.Resident_KnowledgeManager_SavedWithOriginal';
+import originalNotKeptLabel from '@salesforce/label/c.Resident_KnowledgeManager_OriginalNotKept';
 
 type DocumentFormat = KnowledgeDocumentSummary['format'];
 
@@ -62,19 +68,31 @@ type DocumentFormat = KnowledgeDocumentSummary['format'];
 export const MAX_FILE_BYTES = 10 * 1024 * 1024;
 /** Text beyond this is a book, not a reference document: it would not fit one save either. */
 export const MAX_TEXT_CHARS = 1_000_000;
+/**
+ * The largest original file kept as a File on its document: the export's cap (one Apex request
+ * and heap carry it in and out as base64), so every original kept can also be exported.
+ */
+export const MAX_ORIGINAL_BYTES = EXPORT_MAX_ORIGINAL_BYTES;
 /** The document's name is the record's Name field (80 characters). */
 const MAX_NAME_CHARS = 80;
 
 type Notice = { variant: 'success' | 'error' | 'warning'; text: string };
 
-function readFile(file: Blob, as: 'text' | 'bytes'): Promise<string | ArrayBuffer> {
+function readFile(file: Blob, as: 'text' | 'bytes' | 'dataUrl'): Promise<string | ArrayBuffer> {
     return new Promise((resolve, reject) => {
         const reader = new FileReader();
         reader.onload = () => resolve(reader.result as string | ArrayBuffer);
         reader.onerror = () => reject(reader.error ?? new Error('unreadable file'));
         if (as === 'text') reader.readAsText(file);
+        else if (as === 'dataUrl') reader.readAsDataURL(file);
         else reader.readAsArrayBuffer(file);
     });
+}
+
+/** The file's bytes as base64 (a data URL without its `data:…;base64,` head). */
+async function base64Of(file: Blob): Promise<string> {
+    const url = (await readFile(file, 'dataUrl')) as string;
+    return url.slice(url.indexOf(',') + 1);
 }
 
 function extensionOf(fileName: string): string {
@@ -85,7 +103,10 @@ function extensionOf(fileName: string): string {
 /**
  * Admins add and maintain the knowledge base the coworker searches: paste text or Markdown, or
  * choose a .txt, .md or .pdf file (a PDF's text is read here, in the browser), see how many
- * passages it makes, and save. Documents can be switched off or deleted.
+ * passages it makes, and save. A chosen file up to MAX_ORIGINAL_BYTES is also kept, as it is, as a
+ * File on the document (so the trust center's export returns the original); a larger one is
+ * indexed as text only, and the form says so before saving. Documents can be switched off or
+ * deleted (with their original File).
  */
 export default class KnowledgeManager extends LightningElement {
     documents: KnowledgeDocumentSummary[] = [];
@@ -101,6 +122,10 @@ export default class KnowledgeManager extends LightningElement {
     formError?: string;
     isReading = false;
     isSaving = false;
+    /** The chosen file, kept as the document's original on save; none for typed text. */
+    original?: { file: Blob; fileName: string };
+    /** What happens to the chosen file: kept, or too large to keep. */
+    originalNote?: string;
 
     labels = {
         title: titleLabel,
@@ -342,11 +367,27 @@ export default class KnowledgeManager extends LightningElement {
             if (!this.name.trim()) {
                 this.name = file.name.replace(/\.[^.]+$/, '').slice(0, MAX_NAME_CHARS);
             }
+            this.keepAsOriginal(file);
             this.split();
         } catch (error) {
             this.formError = this.fileError(file.name, error);
         } finally {
             this.isReading = false;
+        }
+    }
+
+    /** The file just read becomes the original to keep, if it fits the cap; the form says which. */
+    keepAsOriginal(file: File): void {
+        if (file.size <= MAX_ORIGINAL_BYTES) {
+            this.original = { file, fileName: file.name };
+            this.originalNote = formatLabel(originalKeptLabel, file.name);
+        } else {
+            this.original = undefined;
+            this.originalNote = formatLabel(
+                originalTooLargeLabel,
+                file.name,
+                Math.round(MAX_ORIGINAL_BYTES / (1024 * 1024))
+            );
         }
     }
 
@@ -391,24 +432,50 @@ export default class KnowledgeManager extends LightningElement {
             return;
         }
         this.isSaving = true;
+        const original = this.original;
+        let documentId: string;
         try {
-            await saveDocument({
+            documentId = (await saveDocument({
                 name: name.slice(0, MAX_NAME_CHARS),
                 format: this.format,
                 chunks: this.chunks
-            });
-            this.notice = {
-                variant: 'success',
-                text: formatLabel(savedLabel, name, this.chunks.length)
-            };
-            this.clearForm();
+            })) as string;
         } catch (error) {
             // The pasted text stays: nothing the admin typed is lost.
             this.formError = formatLabel(saveFailedLabel, readableError(error));
-            return;
-        } finally {
             this.isSaving = false;
+            return;
         }
+        const passages = this.chunks.length;
+        this.notice = { variant: 'success', text: formatLabel(savedLabel, name, passages) };
+        if (original) {
+            // A second request: the passages are saved and searchable whatever happens here, so a
+            // failure is a warning that says the original was not kept and why, not a lost save.
+            try {
+                await keepOriginal({
+                    documentId,
+                    fileName: original.fileName,
+                    base64: await base64Of(original.file)
+                });
+                this.notice = {
+                    variant: 'success',
+                    text: formatLabel(savedWithOriginalLabel, name, passages, original.fileName)
+                };
+            } catch (error) {
+                this.notice = {
+                    variant: 'warning',
+                    text: formatLabel(
+                        originalNotKeptLabel,
+                        name,
+                        passages,
+                        original.fileName,
+                        readableError(error)
+                    )
+                };
+            }
+        }
+        this.clearForm();
+        this.isSaving = false;
         await this.load();
     }
 
@@ -424,6 +491,8 @@ export default class KnowledgeManager extends LightningElement {
         this.chunks = [];
         this.splitError = undefined;
         this.formError = undefined;
+        this.original = undefined;
+        this.originalNote = undefined;
     }
 
     get isBusy(): boolean {

@@ -988,7 +988,13 @@ export default class TrustCenter extends LightningElement {
                     writer.addRows(page.rows);
                     counts[objectApiName] = (counts[objectApiName] ?? 0) + page.rows.length;
                     if (objectApiName === 'Resident_Knowledge_Document__c') {
-                        for (const row of page.rows) documentIds.push(String(row.Id));
+                        // Only a document made from a file names one (Source_File_Id__c, in the
+                        // row): typed-in text has no original beyond its chunks, so no Apex call.
+                        for (const row of page.rows) {
+                            if (String(row.Source_File_Id__c ?? '').trim() !== '') {
+                                documentIds.push(String(row.Id));
+                            }
+                        }
                     }
                     rowsDone += page.rows.length;
                     this.exportProgress = Math.min(95, Math.round((rowsDone / expectedRows) * 95));

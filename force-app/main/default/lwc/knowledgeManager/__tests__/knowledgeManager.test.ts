@@ -1,9 +1,10 @@
 import { createElement } from 'lwc';
-import KnowledgeManager from 'c/knowledgeManager';
+import KnowledgeManager, { MAX_ORIGINAL_BYTES } from 'c/knowledgeManager';
 import listDocuments from '@salesforce/apex/KnowledgeController.listDocuments';
 import saveDocument from '@salesforce/apex/KnowledgeController.saveDocument';
 import deleteDocument from '@salesforce/apex/KnowledgeController.deleteDocument';
 import setDocumentActive from '@salesforce/apex/KnowledgeController.setDocumentActive';
+import keepOriginal from '@salesforce/apex/KnowledgeController.keepOriginal';
 import { splitDocument } from 'c/knowledgeIndex';
 import { extractPdfText } from 'c/pdfText';
 import LightningConfirm from 'lightning/confirm';
@@ -25,6 +26,9 @@ jest.mock(
     () => ({ default: jest.fn() }),
     { virtual: true }
 );
+jest.mock('@salesforce/apex/KnowledgeController.keepOriginal', () => ({ default: jest.fn() }), {
+    virtual: true
+});
 // The real chunker is the tools helper's c/knowledgeIndex; here only its contract matters.
 jest.mock('c/knowledgeIndex', () => ({ splitDocument: jest.fn() }));
 jest.mock('c/pdfText', () => ({ extractPdfText: jest.fn() }));
@@ -49,7 +53,29 @@ jest.mock(
     { virtual: true }
 );
 
+jest.mock(
+    '@salesforce/label/c.Resident_KnowledgeManager_OriginalKept',
+    () => ({ default: '{0} will be kept as a File.' }),
+    { virtual: true }
+);
+jest.mock(
+    '@salesforce/label/c.Resident_KnowledgeManager_OriginalTooLarge',
+    () => ({ default: '{0} is larger than {1} MB: text only, the original is not kept.' }),
+    { virtual: true }
+);
+jest.mock(
+    '@salesforce/label/c.Resident_KnowledgeManager_SavedWithOriginal',
+    () => ({ default: 'Added {0} ({1} passages), with its original file {2}.' }),
+    { virtual: true }
+);
+jest.mock(
+    '@salesforce/label/c.Resident_KnowledgeManager_OriginalNotKept',
+    () => ({ default: 'Added {0} ({1} passages), but {2} was not kept: {3}' }),
+    { virtual: true }
+);
+
 const listMock = listDocuments as unknown as jest.Mock;
+const keepMock = keepOriginal as unknown as jest.Mock;
 const saveMock = saveDocument as unknown as jest.Mock;
 const deleteMock = deleteDocument as unknown as jest.Mock;
 const activeMock = setDocumentActive as unknown as jest.Mock;
@@ -180,6 +206,9 @@ describe('c-knowledge-manager', () => {
         expect(q(element, 'notice')!.textContent).toBe('c.Resident_KnowledgeManager_Saved');
         expect(q(element, 'text')!.value).toBe('');
         expect(listMock).toHaveBeenCalledTimes(2);
+        // Typed text has no original file: its passages are all there is.
+        expect(keepMock).not.toHaveBeenCalled();
+        expect(q(element, 'original-note')).toBeNull();
     });
 
     it('refuses empty text with a message, and a missing name', async () => {
@@ -330,5 +359,155 @@ describe('c-knowledge-manager', () => {
         await flushPromises();
         expect(q(element, 'notice')!.getAttribute('role')).toBe('alert');
         expect(listMock).toHaveBeenCalledTimes(1);
+    });
+
+    describe('the original file', () => {
+        const MARKDOWN = '# FAQ\n\nAsk us anything.';
+        const MARKDOWN_BASE64 = Buffer.from(MARKDOWN).toString('base64');
+
+        it('keeps a chosen file as it is: the passages first, then the file on the new document', async () => {
+            saveMock.mockResolvedValue('a03000000000005AAA');
+            keepMock.mockResolvedValue('069000000000005AAA');
+            const element = mount();
+            await flushPromises();
+            await chooseFile(element, new File([MARKDOWN], 'faq.md', { type: 'text/markdown' }));
+            await flushPromises();
+            expect(q(element, 'original-note')!.textContent).toBe('faq.md will be kept as a File.');
+            q(element, 'save')!.click();
+            await flushPromises();
+            await flushPromises();
+            expect(saveMock).toHaveBeenCalledWith(
+                expect.objectContaining({ name: 'faq', format: 'Markdown' })
+            );
+            expect(keepMock).toHaveBeenCalledWith({
+                documentId: 'a03000000000005AAA',
+                fileName: 'faq.md',
+                base64: MARKDOWN_BASE64
+            });
+            expect(saveMock.mock.invocationCallOrder[0]).toBeLessThan(
+                keepMock.mock.invocationCallOrder[0]!
+            );
+            expect(q(element, 'notice')!.textContent).toBe(
+                'Added faq (2 passages), with its original file faq.md.'
+            );
+            // The form is clear for the next document, and so is the file it kept.
+            expect(q(element, 'original-note')).toBeNull();
+            expect(listMock).toHaveBeenCalledTimes(2);
+        });
+
+        it('keeps a PDF’s bytes, not its extracted text', async () => {
+            pdfMock.mockResolvedValue({ text: 'Warranty\n\nTwo years on parts.', pages: 1 });
+            saveMock.mockResolvedValue('a03000000000006AAA');
+            keepMock.mockResolvedValue('069000000000006AAA');
+            const element = mount();
+            await flushPromises();
+            const bytes = new Uint8Array([37, 80, 68, 70, 45, 49, 46, 52, 0, 255]);
+            await chooseFile(
+                element,
+                new File([bytes], 'warranty.pdf', { type: 'application/pdf' })
+            );
+            await flushPromises();
+            q(element, 'save')!.click();
+            await flushPromises();
+            await flushPromises();
+            expect(keepMock).toHaveBeenCalledWith({
+                documentId: 'a03000000000006AAA',
+                fileName: 'warranty.pdf',
+                base64: Buffer.from(bytes).toString('base64')
+            });
+        });
+
+        it('indexes a PDF over 2 MB as text and says, before saving, that its original is not kept', async () => {
+            // Text and Markdown over 2 MB exceed the text cap anyway; a large PDF is the case.
+            pdfMock.mockResolvedValue({ text: 'Handbook\n\nEverything.', pages: 40 });
+            saveMock.mockResolvedValue('a03000000000007AAA');
+            const element = mount();
+            await flushPromises();
+            const big = new File([new Uint8Array(MAX_ORIGINAL_BYTES + 1)], 'handbook.pdf', {
+                type: 'application/pdf'
+            });
+            await chooseFile(element, big);
+            await flushPromises();
+            expect(q(element, 'original-note')!.textContent).toBe(
+                'handbook.pdf is larger than 2 MB: text only, the original is not kept.'
+            );
+            q(element, 'save')!.click();
+            await flushPromises();
+            await flushPromises();
+            expect(saveMock).toHaveBeenCalledWith(
+                expect.objectContaining({ name: 'handbook', format: 'PDF' })
+            );
+            expect(keepMock).not.toHaveBeenCalled();
+            expect(q(element, 'notice')!.textContent).toBe('c.Resident_KnowledgeManager_Saved');
+        });
+
+        it('a failed save sends no file and loses nothing: the text and the file are still there to retry', async () => {
+            saveMock.mockRejectedValueOnce({ body: { message: 'Storage limit exceeded' } });
+            const element = mount();
+            await flushPromises();
+            await chooseFile(element, new File([MARKDOWN], 'faq.md', { type: 'text/markdown' }));
+            await flushPromises();
+            q(element, 'save')!.click();
+            await flushPromises();
+            await flushPromises();
+            expect(q(element, 'form-error')!.textContent).toBe(
+                "Couldn't save the document; your text is still here: Storage limit exceeded"
+            );
+            expect(keepMock).not.toHaveBeenCalled();
+            expect(q(element, 'text')!.value).toBe(MARKDOWN);
+            expect(q(element, 'original-note')!.textContent).toBe('faq.md will be kept as a File.');
+
+            saveMock.mockResolvedValueOnce('a03000000000008AAA');
+            keepMock.mockResolvedValueOnce('069000000000008AAA');
+            q(element, 'save')!.click();
+            await flushPromises();
+            await flushPromises();
+            expect(keepMock).toHaveBeenCalledWith({
+                documentId: 'a03000000000008AAA',
+                fileName: 'faq.md',
+                base64: MARKDOWN_BASE64
+            });
+        });
+
+        it('when the file cannot be kept, the document is still saved and a warning says why', async () => {
+            saveMock.mockResolvedValue('a03000000000009AAA');
+            keepMock.mockRejectedValue({ body: { message: 'File uploads are blocked.' } });
+            const element = mount();
+            await flushPromises();
+            await chooseFile(element, new File([MARKDOWN], 'faq.md', { type: 'text/markdown' }));
+            await flushPromises();
+            q(element, 'save')!.click();
+            await flushPromises();
+            await flushPromises();
+            const notice = q(element, 'notice')!;
+            expect(notice.textContent).toBe(
+                'Added faq (2 passages), but faq.md was not kept: File uploads are blocked.'
+            );
+            // A warning, not an error: the save succeeded; only the file was not kept.
+            expect(notice.className).toContain('slds-theme_warning');
+            // The passages are saved: the list is reloaded, and the form is free for the next one.
+            expect(saveMock).toHaveBeenCalledTimes(1);
+            expect(listMock).toHaveBeenCalledTimes(2);
+            expect(q(element, 'text')!.value).toBe('');
+            await expect(element).toBeAccessible();
+        });
+
+        it('Clear forgets the chosen file', async () => {
+            saveMock.mockResolvedValue('a03000000000010AAA');
+            const element = mount();
+            await flushPromises();
+            await chooseFile(element, new File([MARKDOWN], 'faq.md', { type: 'text/markdown' }));
+            await flushPromises();
+            q(element, 'clear')!.click();
+            await flushPromises();
+            expect(q(element, 'original-note')).toBeNull();
+            await type(element, 'name', 'Typed');
+            await type(element, 'text', 'Typed text.');
+            q(element, 'save')!.click();
+            await flushPromises();
+            await flushPromises();
+            expect(saveMock).toHaveBeenCalledTimes(1);
+            expect(keepMock).not.toHaveBeenCalled();
+        });
     });
 });

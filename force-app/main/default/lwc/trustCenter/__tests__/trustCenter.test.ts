@@ -938,7 +938,14 @@ describe('c-trust-center: export', () => {
                       );
             }
             if (objectApiName === 'Resident_Knowledge_Document__c') {
-                return answer([row(DOC_WITH_FILE), row(DOC_TOO_LARGE), row(DOC_TYPED)], null);
+                return answer(
+                    [
+                        row(DOC_WITH_FILE, { Source_File_Id__c: '069000000000001AAA' }),
+                        row(DOC_TOO_LARGE, { Source_File_Id__c: '069000000000002AAA' }),
+                        row(DOC_TYPED, { Source_File_Id__c: null })
+                    ],
+                    null
+                );
             }
             if (objectApiName === 'Resident_Task__c') {
                 return answer([row('a01000000000001AAA'), row('a01000000000002AAA')], null);
@@ -989,10 +996,10 @@ describe('c-trust-center: export', () => {
             )
         );
         expect(mocks.exportPage.mock.calls.every(([p]) => p.pageSize === 2000)).toBe(true);
+        // Asked only for documents that name a File: typed-in text (DOC_TYPED) costs no call.
         expect(mocks.exportKnowledgeOriginal.mock.calls.map(([p]) => p.documentId)).toEqual([
             DOC_WITH_FILE,
-            DOC_TOO_LARGE,
-            DOC_TYPED
+            DOC_TOO_LARGE
         ]);
 
         expect(createdBlobs).toHaveLength(1);
