@@ -292,7 +292,7 @@ export function runRetention(
             if (timeOf(row.fields[ageField]) < cutoff) {
                 // A child deleted with its parent earlier in this loop is already gone.
                 if (!context.store.visibleRecordOrNull(runAs, row.fields.Id)) continue;
-                asUser(() => context.store.trustCenterDelete(runAs, row.fields.Id));
+                asUser(() => context.store.deletePackageRow(runAs, row.fields.Id));
             }
         }
     }
@@ -478,7 +478,7 @@ export function purgePage(params: ApexParams, context: ApexContext): PurgePage {
     const before = context.store.systemRecords(objectApiName).length;
     for (const row of visibleRows(context, objectApiName).slice(0, PURGE_PAGE_SIZE)) {
         if (!context.store.visibleRecordOrNull(context.user, row.fields.Id)) continue;
-        asUser(() => context.store.trustCenterDelete(context.user, row.fields.Id));
+        asUser(() => context.store.deletePackageRow(context.user, row.fields.Id));
     }
     const after = context.store.systemRecords(objectApiName).length;
     return {
