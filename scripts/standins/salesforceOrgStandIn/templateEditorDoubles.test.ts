@@ -207,6 +207,20 @@ describe('DocumentTemplateController doubles for the template editor', () => {
                 ada
             )
         ).toHaveLength(10);
+        // The admin's % and _ match themselves (a LIKE pattern with escapes), not any text.
+        const pure = store.create(ada.user, 'Account', { Name: '100% Pure_Co' });
+        const names = async (searchText: string) =>
+            (
+                await call<{ id: string; name: string }[]>(
+                    'findSampleRecords',
+                    { baseObject: 'Account', searchText },
+                    ada
+                )
+            ).map((r) => r.id);
+        expect(await names('0% pure_c')).toEqual([pure]);
+        expect(await names('%')).toEqual([pure]);
+        expect(await names('0_ P')).toEqual([]);
+        expect(await names('100_')).toEqual([]);
         expect(await refusal(call('findSampleRecords', { baseObject: 'Nope' }, ada))).toContain(
             'There is no object "Nope"'
         );
