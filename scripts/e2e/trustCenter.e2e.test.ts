@@ -16,7 +16,7 @@ import {
 } from '../standins/salesforceOrgStandIn/seedData';
 import { STANDIN_ORG_NAME } from '../standins/salesforceOrgStandIn/trustCenterState';
 import { launchChromium, requireChromium, type ChromiumSession } from './chromium';
-import { loadLabels, records, type Label } from './coworkerHarness';
+import { ids, loadLabels, records, type Label } from './coworkerHarness';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 // Not committed (.tmp is ignored): for a person to look at after a run.
@@ -25,12 +25,6 @@ const SCREENSHOT = path.join(repoRoot, '.tmp', 'trust-center.png');
 let stack: WorkbenchStack;
 let browser: ChromiumSession;
 let label: Label;
-
-function storedIds(type: string): string[] {
-    return records(stack, type)
-        .map((r) => String(r.Id))
-        .sort();
-}
 
 async function openTrustCenter(user: 'ada' | 'sam' = 'ada'): Promise<Page> {
     const page = await browser.context.newPage();
@@ -42,17 +36,6 @@ async function openTrustCenter(user: 'ada' | 'sam' = 'ada'): Promise<Page> {
     await page.locator('c-trust-center').waitFor();
     expect(errors).toEqual([]);
     return page;
-}
-
-/** TEST DOUBLE ONLY: moves rows back in time in the stand-in org, as no real API can. */
-async function ageRows(ids: string[], days: number): Promise<void> {
-    const response = await fetch(`${stack.urls.orgStandIn}/__standin/age`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ ids, days })
-    });
-    expect(response.status).toBe(200);
-    expect(((await response.json()) as { aged: number }).aged).toBe(ids.length);
 }
 
 describe('trust center in the workbench', () => {
@@ -73,8 +56,27 @@ describe('trust center in the workbench', () => {
         const page = await openTrustCenter('sam');
         const center = page.locator('c-trust-center');
         await center.locator('[data-id="not-permitted"]').waitFor();
-        expect(await center.locator('[data-id="retention"]').count()).toBe(0);
-        expect(await center.locator('[data-id="purge"]').count()).toBe(0);
+        // Every control of every section is absent, not merely hidden: relay key and disconnect,
+        // retention and its job, export, purge.
+        for (const control of [
+            'relay',
+            'new-key',
+            'save-key',
+            'disconnect',
+            'retention',
+            'retention-save',
+            'job-run-now',
+            'job-schedule',
+            'job-unschedule',
+            'export-start',
+            'purge',
+            'purge-org-name',
+            'purge-start'
+        ]) {
+            expect(await center.locator(`[data-id="${control}"]`).count(), control).toBe(0);
+        }
+        expect(await center.locator('lightning-input, input, textarea').count()).toBe(0);
+        expect(await center.getByRole('button').count()).toBe(0);
         expect(await center.locator('[data-subprocessor]').count()).toBe(2);
         await page.close();
     });
@@ -83,8 +85,9 @@ describe('trust center in the workbench', () => {
         const sam = stack.org.store.user(SAM_SELLER_ID)!;
         const fresh = stack.org.store.create(sam, 'Resident_Task__c', { Name: 'Fresh task' });
         const aged = stack.org.store.create(sam, 'Resident_Task__c', { Name: 'Two days old' });
-        await ageRows([aged], 2);
-        const tasksBefore = storedIds('Resident_Task__c');
+        // TEST DOUBLE ONLY: moves the row back in time in the stand-in org, as no real API can.
+        expect(stack.org.store.ageRecords([aged], 2)).toBe(1);
+        const tasksBefore = ids(stack, 'Resident_Task__c');
         expect(tasksBefore).toContain(aged);
 
         const page = await openTrustCenter();
@@ -115,13 +118,13 @@ describe('trust center in the workbench', () => {
         await center.getByRole('button', { name: label('Resident_TrustCenter_RunNow') }).click();
         const counts = center.locator('[data-id="job-run-counts"] li');
         await counts.first().waitFor({ timeout: 30_000 });
-        const deleted = tasksBefore.length - 1;
+        const deleted = tasksBefore.size - 1;
         expect(await counts.allTextContents()).toEqual([`Resident Tasks: ${deleted}`]);
         expect(await center.locator('[data-id="job-run-status"]').textContent()).toContain(
             label('Resident_TrustCenter_JobLastRun', 'Completed')
         );
 
-        expect(storedIds('Resident_Task__c')).toEqual([fresh]);
+        expect(ids(stack, 'Resident_Task__c')).toEqual(new Set([fresh]));
         const logged = records(stack, 'Resident_Activity__c').filter(
             (r) => r.Kind__c === 'Retention run'
         );
@@ -140,7 +143,7 @@ describe('trust center in the workbench', () => {
             FirstPublishLocationId: REFUND_POLICY_DOCUMENT_ID
         });
         const expected = Object.fromEntries(
-            PACKAGE_DATA_OBJECTS.map((name) => [name, storedIds(name)])
+            PACKAGE_DATA_OBJECTS.map((name) => [name, [...ids(stack, name)].sort()])
         );
 
         const page = await openTrustCenter();

@@ -768,21 +768,6 @@ export async function startSalesforceOrgStandIn(
                 cors
             );
         }
-        // ---- issue 7 (trust center): TEST DOUBLE ONLY, ages rows so the retention job has work ----
-        if (method === 'POST' && path === '/__standin/age') {
-            const body = await jsonBody(req);
-            const days = Number(body.days);
-            const ids = Array.isArray(body.ids) ? body.ids.map(String) : [];
-            if (!Number.isInteger(days) || days < 1 || days > 36_500 || ids.length === 0) {
-                throw new OrgError(
-                    400,
-                    'INVALID_INPUT',
-                    'age needs ids and a whole number of days'
-                );
-            }
-            return sendJson(res, 200, { aged: store.ageRecords(ids, days) }, cors);
-        }
-        // ---- end of issue 7 ----
         const fileBytes = /^\/__standin\/files\/(\w+)$/.exec(path);
         if (method === 'GET' && fileBytes) {
             const bytes = store.fileBytes.get(fileBytes[1] ?? '');
