@@ -10,7 +10,7 @@ import { listReports, runReport } from './reports';
 import { objectDef } from './schema';
 import { makeId, ORG_ID, type StoredRecord } from './seedData';
 import { listInfos, listRecords } from './listViews';
-import { objectInfo, uiRecord } from './uiApi';
+import { objectInfo, queryList, uiRecord } from './uiApi';
 
 /*
  * Salesforce org stand-in: a local TEST DOUBLE of a Salesforce org. It speaks a slice of the REST
@@ -408,12 +408,7 @@ export async function startSalesforceOrgStandIn(
                 return;
             }
             if (kind === 'records') {
-                const list = (name: string): string[] =>
-                    query
-                        .getAll(name)
-                        .flatMap((v) => v.split(','))
-                        .map((v) => v.trim())
-                        .filter(Boolean);
+                const list = (name: string): string[] => queryList(query, name);
                 const allFieldsOf = (record: StoredRecord): string[] => {
                     const object = objectDef(record.type);
                     return object

@@ -5,7 +5,7 @@ import {
     type ActivityKind,
     type ActivityOutcome
 } from '../../../../force-app/main/default/lwc/coworkerContract/coworkerContract';
-import { TRUST_ACTIVITY_KINDS } from '../../../../force-app/main/default/lwc/trustCenterContract/trustCenterContract';
+import { ACTIVITY_KINDS, LISTABLE_ACTIVITY_KINDS } from '../schema';
 import type { FieldValue, StoredRecord } from '../seedData';
 import {
     abbreviate,
@@ -27,22 +27,6 @@ import {
 // user, who can create and read them but never edit or delete them; the trigger (system context)
 // stamps an undone entry and rolls model usage up onto the task.
 
-export const ACTIVITY_KINDS: readonly ActivityKind[] = [
-    'Tool call',
-    'Model call',
-    'Document generated',
-    'Report run',
-    'Undo',
-    'Template saved'
-];
-/**
- * Kinds only the trust center's own Apex writes (retention runs, exports, purges, relay key
- * changes): a filter may name them, `logActivity` refuses them, so a user cannot forge a purge entry.
- */
-export const LISTABLE_ACTIVITY_KINDS: readonly string[] = [
-    ...ACTIVITY_KINDS,
-    ...TRUST_ACTIVITY_KINDS
-];
 export const ACTIVITY_OUTCOMES: readonly ActivityOutcome[] = [
     'Succeeded',
     'Failed',
