@@ -7,7 +7,8 @@
  * ports with it and stop it when they are done.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPair } from 'node:crypto';
+import { promisify } from 'node:util';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
@@ -57,8 +58,10 @@ export interface WorkbenchStackOptions {
     /** How long the relay may take to answer its health check (default 60 s). */
     relayStartTimeoutMs?: number;
     /**
-     * How often the relay's cron trigger fires, in ms (default 5 s; 0: never, tests then call
-     * `scheduler.tickNow()`). The deployed relay's cron runs every 5 minutes.
+     * How often the relay's cron trigger fires, in ms (default 0: never, so a browser test does not
+     * poll the stand-in org every few seconds for nothing; tests that need it pass an interval or
+     * call `scheduler.tickNow()`). `npm start` uses DEFAULT_SCHEDULER_TICK_MS; the deployed
+     * relay's cron runs every 5 minutes.
      */
     schedulerTickMs?: number;
 }
@@ -323,7 +326,7 @@ export async function startWorkbenchStack(
         // double of the vendor's scheduler key). The private half goes to the local relay as
         // SCHEDULER_PRIVATE_KEY, the public half to the stand-in org's JWT bearer endpoint as the
         // connected app's certificate. Neither is written anywhere.
-        const schedulerKeys = generateKeyPairSync('rsa', { modulusLength: 2048 });
+        const schedulerKeys = await promisify(generateKeyPair)('rsa', { modulusLength: 2048 });
         const org = await startSalesforceOrgStandIn({
             port: options.orgPort ?? 0,
             host: HOST,
@@ -411,11 +414,7 @@ export async function startWorkbenchStack(
                 `The relay did not start: ${(error as Error).message}\n${relay.output.slice(-20).join('\n')}`
             );
         }
-        const scheduler = startLocalCron(
-            relayUrl,
-            options.schedulerTickMs ?? DEFAULT_SCHEDULER_TICK_MS,
-            log
-        );
+        const scheduler = startLocalCron(relayUrl, options.schedulerTickMs ?? 0, log);
         stoppers.push(() => scheduler.stop());
         return {
             scheduler,
@@ -441,10 +440,25 @@ export async function startWorkbenchStack(
     }
 }
 
+/**
+ * `SCHEDULER_TICK_SECONDS` as milliseconds: unset, the 5 s default; otherwise a number of seconds
+ * from 0 (never) to 3600. Anything else is refused, since `Number('5s')` is NaN and a NaN
+ * interval would fire the cron continuously.
+ */
+export function schedulerTickMsFromEnv(value: string | undefined): number {
+    if (value === undefined || value.trim() === '') return DEFAULT_SCHEDULER_TICK_MS;
+    const seconds = Number(value);
+    if (!Number.isFinite(seconds) || seconds < 0 || seconds > 3600) {
+        throw new Error(
+            `SCHEDULER_TICK_SECONDS must be a number of seconds from 0 (never) to 3600, not "${value}".`
+        );
+    }
+    return Math.round(seconds * 1000);
+}
+
 async function main(): Promise<void> {
     const port = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
-    const schedulerTickMs =
-        Number(process.env.SCHEDULER_TICK_SECONDS ?? DEFAULT_SCHEDULER_TICK_MS / 1000) * 1000;
+    const schedulerTickMs = schedulerTickMsFromEnv(process.env.SCHEDULER_TICK_SECONDS);
     const stack = await startWorkbenchStack({
         schedulerTickMs,
         relayPort: port('RELAY_PORT', 8787),
@@ -467,7 +481,7 @@ Resident local workbench (stand-in org and stand-in model are test doubles, not 
   Knowledge                 ${stack.urls.appPages.knowledge}
   Trust settings            ${stack.urls.appPages['trust-settings']}
   Reports (schedules)       ${stack.urls.appPages.reports}
-  Scheduled reports         the relay's cron fires every ${schedulerTickMs / 1000} s (SCHEDULER_TICK_SECONDS), signed in to the stand-in org with this run's throwaway key
+  Scheduled reports         ${schedulerTickMs > 0 ? `the relay's cron fires every ${schedulerTickMs / 1000} s` : "the relay's cron is off"} (SCHEDULER_TICK_SECONDS), signed in to the stand-in org with this run's throwaway key
   Trust center              ${stack.urls.appPages['trust-center']}
   Document templates        ${stack.urls.appPages.templates}
   Batch documents           ${stack.urls.appPages['batch-documents']}

@@ -1,9 +1,5 @@
-import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startWorkbenchStack, type WorkbenchStack } from '../start';
 import {
@@ -14,7 +10,7 @@ import {
     QUOTE_TEMPLATE_ID
 } from '../standins/salesforceOrgStandIn/seedData';
 import { launchChromium, requireChromium, type ChromiumSession } from './chromium';
-import { loadLabels, type Label } from './coworkerHarness';
+import { loadLabels, pdfText, type Label } from './coworkerHarness';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 // Not committed (.tmp is ignored): for a person to look at after a run.
@@ -23,19 +19,6 @@ const SCREENSHOT = path.join(repoRoot, '.tmp', 'batch-documents.png');
 let stack: WorkbenchStack;
 let browser: ChromiumSession;
 let label: Label;
-
-/** The text poppler reads from a PDF the org holds (what a person opening the File sees). */
-async function pdfText(bytes: Buffer): Promise<string> {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'resident-batch-'));
-    try {
-        const file = path.join(dir, 'document.pdf');
-        await writeFile(file, bytes);
-        const { stdout } = await promisify(execFile)('pdftotext', ['-enc', 'UTF-8', file, '-']);
-        return stdout;
-    } finally {
-        await rm(dir, { recursive: true, force: true });
-    }
-}
 
 describe('batch documents in the workbench', () => {
     beforeAll(async () => {
@@ -82,7 +65,17 @@ describe('batch documents in the workbench', () => {
 
         // Progress while it runs, then the summary: one failure, the rest saved.
         const progress = batch.locator('[data-id="progress-text"]');
-        await expect.poll(() => progress.textContent()).toMatch(/\d+ of 40/);
+        // A state in between, not the final "40 of 40": some finished, some still to go.
+        const finishedSoFar = async () => {
+            const shown = (await progress.textContent())?.trim() ?? '';
+            const n = Array.from({ length: 41 }, (_, i) => i).find(
+                (i) => shown === label('Resident_Batch_Progress', i, 40)
+            );
+            return n ?? -1;
+        };
+        await expect
+            .poll(finishedSoFar, { interval: 50, timeout: 60_000 })
+            .toSatisfy((n: number) => n > 0 && n < 40);
         const summary = batch.locator('[data-id="summary"]');
         await summary.waitFor({ timeout: 150_000 });
         expect((await progress.textContent())?.trim()).toBe(

@@ -3,8 +3,12 @@
  * recorded requests, scripting replies, and driving the coworker panel the way a user does.
  * Helpers take the stack and browser explicitly, so each test file keeps its own.
  */
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import type { Locator, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import type { WorkbenchStack } from '../start';
@@ -28,6 +32,28 @@ export async function loadLabels(): Promise<Label> {
         if (text === undefined) throw new Error(`Custom Label ${name} is missing`);
         return text.replace(/\{(\d+)\}/g, (m, i: string) => String(values[Number(i)] ?? m));
     };
+}
+
+/**
+ * The text Debian's pdftotext reads from a PDF (what a person opening it sees), in UTF-8;
+ * `flags` adds pdftotext options such as `-layout`.
+ */
+export async function pdfText(bytes: Uint8Array, ...flags: string[]): Promise<string> {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'resident-pdf-'));
+    try {
+        const file = path.join(dir, 'document.pdf');
+        await writeFile(file, bytes);
+        const { stdout } = await promisify(execFile)('pdftotext', [
+            '-enc',
+            'UTF-8',
+            ...flags,
+            file,
+            '-'
+        ]);
+        return stdout;
+    } finally {
+        await rm(dir, { recursive: true, force: true });
+    }
 }
 
 // ---- the org, read directly (system view: what is really stored, whoever asks) ----------------

@@ -1,14 +1,17 @@
-import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startWorkbenchStack, type WorkbenchStack } from '../start';
 import { SAM_SELLER_ID } from '../standins/salesforceOrgStandIn/seedData';
 import { launchChromium, requireChromium, type ChromiumSession } from './chromium';
-import { loadLabels, openAs, recordedBodies, records, text, type Label } from './coworkerHarness';
+import {
+    loadLabels,
+    openAs,
+    pdfText,
+    recordedBodies,
+    records,
+    text,
+    type Label
+} from './coworkerHarness';
 
 // Scheduled reports end to end: Sam schedules a report in c-report-scheduler, presses Run now, and
 // the relay's cron (fired by the stack every second here, every 5 s under `npm start`) runs it
@@ -254,22 +257,16 @@ describe('scheduled reports in the workbench', () => {
             (r) => r.Schedule__c === scheduleId
         )!;
         const file = stack.org.store.files().find((f) => f.contentDocumentId === run.File_Id__c)!;
-        const dir = await mkdtemp(path.join(tmpdir(), 'resident-summary-'));
-        try {
-            const pdf = path.join(dir, 'report.pdf');
-            await writeFile(pdf, stack.org.store.fileBytes.get(file.contentVersionId)!);
-            const { stdout } = await promisify(execFile)('pdftotext', ['-layout', pdf, '-']);
-            const lines = stdout
-                .split('\n')
-                .map((l) => l.trim())
-                .filter(Boolean);
-            // Title, subtitle, then the summary, before the table's header.
-            expect(lines[0]).toBe('Contacts with a summary');
-            expect(lines[2]).toBe('Summary (written by AI from the rows below)');
-            expect(lines[3]).toContain(`the first is ${firstEmail}`);
-            expect(lines.findIndex((l) => /^Name\s+Email$/.test(l))).toBeGreaterThan(3);
-        } finally {
-            await rm(dir, { recursive: true, force: true });
-        }
+        const lines = (
+            await pdfText(stack.org.store.fileBytes.get(file.contentVersionId)!, '-layout')
+        )
+            .split('\n')
+            .map((l) => l.trim())
+            .filter(Boolean);
+        // Title, subtitle, then the summary, before the table's header.
+        expect(lines[0]).toBe('Contacts with a summary');
+        expect(lines[2]).toBe('Summary (written by AI from the rows below)');
+        expect(lines[3]).toContain(`the first is ${firstEmail}`);
+        expect(lines.findIndex((l) => /^Name\s+Email$/.test(l))).toBeGreaterThan(3);
     });
 });

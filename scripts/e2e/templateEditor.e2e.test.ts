@@ -1,6 +1,3 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Locator, Page } from 'playwright-core';
@@ -11,8 +8,8 @@ import {
     QUOTE_TEMPLATE_ID,
     SAMPLE_ACCOUNT_NAME
 } from '../standins/salesforceOrgStandIn/seedData';
-import { readCustomLabels } from '../workbench/labels';
 import { launchChromium, requireChromium, type ChromiumSession } from './chromium';
+import { loadLabels, pdfText, type Label } from './coworkerHarness';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 // Not committed (.tmp is ignored): for a person to look at after a run.
@@ -22,13 +19,7 @@ const SAMPLE_PHONE = '+1 415 555 1001';
 
 let stack: WorkbenchStack;
 let browser: ChromiumSession;
-let labels: Map<string, string>;
-
-function label(name: string, ...values: (string | number)[]): string {
-    const text = labels.get(name);
-    if (text === undefined) throw new Error(`Custom Label ${name} is missing`);
-    return text.replace(/\{(\d+)\}/g, (match, i: string) => String(values[Number(i)] ?? match));
-}
+let label: Label;
 
 /** Picks an option of a lightning-combobox by its label, as a user would. */
 async function choose(scope: Locator, comboboxLabel: string, option: string): Promise<void> {
@@ -44,22 +35,13 @@ async function previewText(page: Page, src: string): Promise<string> {
         for (const byte of bytes) binary += String.fromCharCode(byte);
         return btoa(binary);
     }, src);
-    const dir = mkdtempSync(path.join(tmpdir(), 'template-preview-'));
-    try {
-        const file = path.join(dir, 'preview.pdf');
-        writeFileSync(file, Buffer.from(base64, 'base64'));
-        return execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-'], { encoding: 'utf8' });
-    } finally {
-        rmSync(dir, { recursive: true, force: true });
-    }
+    return pdfText(Buffer.from(base64, 'base64'));
 }
 
 describe('template editor in the workbench', () => {
     beforeAll(async () => {
         requireChromium();
-        labels = await readCustomLabels(
-            path.join(repoRoot, 'force-app/main/default/labels/CustomLabels.labels-meta.xml')
-        );
+        label = await loadLabels();
         // Built once for the whole run by buildOnce.ts (the e2e config's globalSetup).
         stack = await startWorkbenchStack({ build: false });
         browser = await launchChromium();

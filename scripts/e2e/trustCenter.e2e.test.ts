@@ -11,7 +11,7 @@ import { startWorkbenchStack, type WorkbenchStack } from '../start';
 import { ADA_ADMIN_ID, ORG_ID, SAM_SELLER_ID } from '../standins/salesforceOrgStandIn/seedData';
 import { STANDIN_ORG_NAME } from '../standins/salesforceOrgStandIn/trustCenterState';
 import { launchChromium, requireChromium, type ChromiumSession } from './chromium';
-import { loadLabels, records, type Label } from './coworkerHarness';
+import { ids, loadLabels, records, type Label } from './coworkerHarness';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 // Not committed (.tmp is ignored): for a person to look at after a run.
@@ -22,12 +22,6 @@ let browser: ChromiumSession;
 let label: Label;
 /** The File the Knowledge page kept for the document the export test adds; the purge must delete it. */
 let keptOriginalFileId: string | undefined;
-
-function storedIds(type: string): string[] {
-    return records(stack, type)
-        .map((r) => String(r.Id))
-        .sort();
-}
 
 async function openTrustCenter(user: 'ada' | 'sam' = 'ada'): Promise<Page> {
     const page = await browser.context.newPage();
@@ -47,7 +41,7 @@ async function openTrustCenter(user: 'ada' | 'sam' = 'ada'): Promise<Page> {
  * (KnowledgeController.keepOriginal): the export's original comes from that path, nothing else.
  */
 async function addKnowledgeFromFile(fileName: string, content: string): Promise<string> {
-    const before = new Set(storedIds('Resident_Knowledge_Document__c'));
+    const before = ids(stack, 'Resident_Knowledge_Document__c');
     const page = await browser.context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
@@ -69,20 +63,11 @@ async function addKnowledgeFromFile(fileName: string, content: string): Promise<
         .toMatch(new RegExp(`with its original file ${fileName.replace('.', '\\.')}`));
     expect(errors).toEqual([]);
     await page.close();
-    const [added] = storedIds('Resident_Knowledge_Document__c').filter((id) => !before.has(id));
+    const [added] = [...ids(stack, 'Resident_Knowledge_Document__c')].filter(
+        (id) => !before.has(id)
+    );
     expect(added).toBeDefined();
     return added!;
-}
-
-/** TEST DOUBLE ONLY: moves rows back in time in the stand-in org, as no real API can. */
-async function ageRows(ids: string[], days: number): Promise<void> {
-    const response = await fetch(`${stack.urls.orgStandIn}/__standin/age`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ ids, days })
-    });
-    expect(response.status).toBe(200);
-    expect(((await response.json()) as { aged: number }).aged).toBe(ids.length);
 }
 
 describe('trust center in the workbench', () => {
@@ -103,8 +88,27 @@ describe('trust center in the workbench', () => {
         const page = await openTrustCenter('sam');
         const center = page.locator('c-trust-center');
         await center.locator('[data-id="not-permitted"]').waitFor();
-        expect(await center.locator('[data-id="retention"]').count()).toBe(0);
-        expect(await center.locator('[data-id="purge"]').count()).toBe(0);
+        // Every control of every section is absent, not merely hidden: relay key and disconnect,
+        // retention and its job, export, purge.
+        for (const control of [
+            'relay',
+            'new-key',
+            'save-key',
+            'disconnect',
+            'retention',
+            'retention-save',
+            'job-run-now',
+            'job-schedule',
+            'job-unschedule',
+            'export-start',
+            'purge',
+            'purge-org-name',
+            'purge-start'
+        ]) {
+            expect(await center.locator(`[data-id="${control}"]`).count(), control).toBe(0);
+        }
+        expect(await center.locator('lightning-input, input, textarea').count()).toBe(0);
+        expect(await center.getByRole('button').count()).toBe(0);
         expect(await center.locator('[data-subprocessor]').count()).toBe(2);
         await page.close();
     });
@@ -113,8 +117,9 @@ describe('trust center in the workbench', () => {
         const sam = stack.org.store.user(SAM_SELLER_ID)!;
         const fresh = stack.org.store.create(sam, 'Resident_Task__c', { Name: 'Fresh task' });
         const aged = stack.org.store.create(sam, 'Resident_Task__c', { Name: 'Two days old' });
-        await ageRows([aged], 2);
-        const tasksBefore = storedIds('Resident_Task__c');
+        // TEST DOUBLE ONLY: moves the row back in time in the stand-in org, as no real API can.
+        expect(stack.org.store.ageRecords([aged], 2)).toBe(1);
+        const tasksBefore = ids(stack, 'Resident_Task__c');
         expect(tasksBefore).toContain(aged);
 
         const page = await openTrustCenter();
@@ -145,13 +150,13 @@ describe('trust center in the workbench', () => {
         await center.getByRole('button', { name: label('Resident_TrustCenter_RunNow') }).click();
         const counts = center.locator('[data-id="job-run-counts"] li');
         await counts.first().waitFor({ timeout: 30_000 });
-        const deleted = tasksBefore.length - 1;
+        const deleted = tasksBefore.size - 1;
         expect(await counts.allTextContents()).toEqual([`Resident Tasks: ${deleted}`]);
         expect(await center.locator('[data-id="job-run-status"]').textContent()).toContain(
             label('Resident_TrustCenter_JobLastRun', 'Completed')
         );
 
-        expect(storedIds('Resident_Task__c')).toEqual([fresh]);
+        expect(ids(stack, 'Resident_Task__c')).toEqual(new Set([fresh]));
         const logged = records(stack, 'Resident_Activity__c').filter(
             (r) => r.Kind__c === 'Retention run'
         );
@@ -179,7 +184,7 @@ describe('trust center in the workbench', () => {
                 .map((f) => f.linkedEntityId)
         ).toEqual([documentId]);
         const expected = Object.fromEntries(
-            PACKAGE_DATA_OBJECTS.map((name) => [name, storedIds(name)])
+            PACKAGE_DATA_OBJECTS.map((name) => [name, [...ids(stack, name)].sort()])
         );
 
         const page = await openTrustCenter();

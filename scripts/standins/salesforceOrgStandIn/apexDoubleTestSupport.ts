@@ -1,10 +1,18 @@
 import { expect } from 'vitest';
 import { AuraHandledError, defaultApexDoubles, type ApexContext } from './apexDoubles';
+import type { OrgStore } from './orgStore';
 
 // What the stand-in's Apex-double tests share: calling a double as the browser's @salesforce/apex
 // module would (a promise, even when the double throws synchronously), and reading a refusal.
 
 const doubles = defaultApexDoubles();
+
+/** The context a double runs in for a seed user of `store` (fails if the user is not seeded). */
+export function contextFor(store: OrgStore, userId: string): ApexContext {
+    const user = store.user(userId);
+    if (!user) throw new Error(`seed user ${userId} missing`);
+    return { user, store, settings: { relayUrl: 'http://127.0.0.1:8787' } };
+}
 
 /** Calls `Class.method`'s double with its parameters, as `context`'s user. */
 export function callApexDouble<T>(

@@ -1,13 +1,12 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { defaultApexDoubles, type ApexContext } from './apexDoubles';
-import { refusal } from './apexDoubleTestSupport';
+import type { ApexContext } from './apexDoubles';
+import { callApexDouble, contextFor, refusal } from './apexDoubleTestSupport';
 import { OrgStore } from './orgStore';
 import { ADA_ADMIN_ID, SAM_SELLER_ID } from './seedData';
 
 // DocumentBatchController.findRecords double: the batch generator's "records matching filters", as
 // Ada (sees everything) and Sam (cannot read Account.AnnualRevenue).
 
-const doubles = defaultApexDoubles();
 let store: OrgStore;
 let ada: ApexContext;
 let sam: ApexContext;
@@ -15,28 +14,17 @@ let sam: ApexContext;
 type Found = { records: { id: string; name: string }[]; moreThanLimit: boolean };
 
 function find(definition: unknown, context: ApexContext): Promise<Found> {
-    const double = doubles.get('DocumentBatchController.findRecords')!;
-    return Promise.resolve().then(
-        () =>
-            double(
-                {
-                    definition:
-                        typeof definition === 'string' ? definition : JSON.stringify(definition)
-                },
-                context
-            ) as Found
+    return callApexDouble<Found>(
+        'DocumentBatchController.findRecords',
+        { definition: typeof definition === 'string' ? definition : JSON.stringify(definition) },
+        context
     );
 }
 
 beforeEach(() => {
     store = new OrgStore();
-    const context = (userId: string): ApexContext => ({
-        user: store.user(userId)!,
-        store,
-        settings: { relayUrl: 'http://127.0.0.1:8787' }
-    });
-    ada = context(ADA_ADMIN_ID);
-    sam = context(SAM_SELLER_ID);
+    ada = contextFor(store, ADA_ADMIN_ID);
+    sam = contextFor(store, SAM_SELLER_ID);
 });
 
 describe('DocumentBatchController.findRecords double', () => {

@@ -6,7 +6,7 @@ import type {
     SavedDocument
 } from '../../../force-app/main/default/lwc/documentMerge/documentMerge';
 import type { ApexContext } from './apexDoubles';
-import { callApexDouble as call, refusal } from './apexDoubleTestSupport';
+import { callApexDouble as call, contextFor, refusal } from './apexDoubleTestSupport';
 import { OrgStore } from './orgStore';
 import {
     ADA_ADMIN_ID,
@@ -29,13 +29,8 @@ const PDF = Buffer.from('%PDF-1.7\n%%EOF\n').toString('base64');
 
 beforeEach(() => {
     store = new OrgStore();
-    const context = (userId: string): ApexContext => {
-        const user = store.user(userId);
-        if (!user) throw new Error('seed user missing');
-        return { user, store, settings: { relayUrl: 'http://127.0.0.1:8787' } };
-    };
-    ada = context(ADA_ADMIN_ID);
-    sam = context(SAM_SELLER_ID);
+    ada = contextFor(store, ADA_ADMIN_ID);
+    sam = contextFor(store, SAM_SELLER_ID);
 });
 
 describe('DocumentTemplateController doubles', () => {

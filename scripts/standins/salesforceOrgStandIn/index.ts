@@ -11,7 +11,7 @@ import { answerSchedulerQuery } from './schedulerQueries';
 import { objectDef } from './schema';
 import { makeId, ORG_ID, type StoredRecord } from './seedData';
 import { listInfos, listRecords } from './listViews';
-import { objectInfo, uiRecord } from './uiApi';
+import { objectInfo, queryList, uiRecord } from './uiApi';
 
 /*
  * Salesforce org stand-in: a local TEST DOUBLE of a Salesforce org. It speaks a slice of the REST
@@ -416,12 +416,7 @@ export async function startSalesforceOrgStandIn(
                 return;
             }
             if (kind === 'records') {
-                const list = (name: string): string[] =>
-                    query
-                        .getAll(name)
-                        .flatMap((v) => v.split(','))
-                        .map((v) => v.trim())
-                        .filter(Boolean);
+                const list = (name: string): string[] => queryList(query, name);
                 const allFieldsOf = (record: StoredRecord): string[] => {
                     const object = objectDef(record.type);
                     return object
@@ -777,21 +772,6 @@ export async function startSalesforceOrgStandIn(
                 cors
             );
         }
-        // ---- issue 7 (trust center): TEST DOUBLE ONLY, ages rows so the retention job has work ----
-        if (method === 'POST' && path === '/__standin/age') {
-            const body = await jsonBody(req);
-            const days = Number(body.days);
-            const ids = Array.isArray(body.ids) ? body.ids.map(String) : [];
-            if (!Number.isInteger(days) || days < 1 || days > 36_500 || ids.length === 0) {
-                throw new OrgError(
-                    400,
-                    'INVALID_INPUT',
-                    'age needs ids and a whole number of days'
-                );
-            }
-            return sendJson(res, 200, { aged: store.ageRecords(ids, days) }, cors);
-        }
-        // ---- end of issue 7 ----
         const fileBytes = /^\/__standin\/files\/(\w+)$/.exec(path);
         if (method === 'GET' && fileBytes) {
             const bytes = store.fileBytes.get(fileBytes[1] ?? '');

@@ -1,6 +1,6 @@
 import { OrgError, type OrgStore, type OrgUser } from './orgStore';
 import { objectDef } from './schema';
-import { uiRecord, type UiRecord } from './uiApi';
+import { queryList, uiRecord, type UiRecord } from './uiApi';
 
 // The stand-in org's list views and the UI API's two list resources over them, as
 // lightning/uiListsApi receives them: `GET ui-api/list-info/<object>` (List Info Summary
@@ -135,12 +135,7 @@ export function listRecords(
     if (!view) {
         throw new OrgError(404, 'NOT_FOUND', 'The requested resource does not exist');
     }
-    const list = (name: string): string[] =>
-        query
-            .getAll(name)
-            .flatMap((v) => v.split(','))
-            .map((v) => v.trim())
-            .filter(Boolean);
+    const list = (name: string): string[] => queryList(query, name);
     const pageSize = pageSizeOf(query.get('pageSize'), 50);
     const offset = offsetOf(query.get('pageToken'));
     const sortBy = query.get('sortBy');

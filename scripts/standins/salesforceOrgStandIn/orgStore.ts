@@ -3,7 +3,6 @@ import {
     DEFAULT_POLICY,
     type EgressPolicy
 } from '../../../force-app/main/default/lwc/egressPolicy/egressPolicy';
-import { TRUST_ACTIVITY_KINDS } from '../../../force-app/main/default/lwc/trustCenterContract/trustCenterContract';
 import { parseSosl, searchScore, SoslSyntaxError, wordsOf } from './sosl';
 import { newTrustCenterState, type TrustCenterState } from './trustCenterState';
 import {
@@ -16,6 +15,7 @@ import {
     type FieldDef,
     type ObjectDef
 } from './schema';
+import { APEX_ONLY_ACTIVITY_KINDS } from './schema';
 import {
     ADA_ADMIN_ID,
     buildSeedData,
@@ -67,12 +67,6 @@ type Profile = {
     hiddenFields: Set<string>;
     /** `Object.Field` names this profile can read but not edit. */
     readOnlyFields: Set<string>;
-    /**
-     * Trust center (issue 7): package objects whose rows this profile's user may hard-delete for
-     * retention and purge, whoever owns them (Delete and Modify All as Resident Admin grants them
-     * for that job), while ordinary edits keep the rules above (admins never rewrite a log entry).
-     */
-    trustCenterDeletes?: Set<string>;
     /** The package's permission set the profile's user holds, and its custom permissions. */
     permissionSet: 'Resident_Admin' | 'Resident_User';
     customPermissions: Set<string>;
@@ -86,20 +80,24 @@ const READ_ONLY: ObjectPermissions = { read: true, create: false, edit: false };
 const APPEND_ONLY: ObjectPermissions = { read: true, create: true, edit: false, delete: false };
 
 // The package's objects as the permission sets grant them (docs/DATA_MODEL.md): Ada holds
-// Resident Admin, Sam holds Resident User.
+// Resident Admin, Sam holds Resident User. Resident Admin's grants are those of
+// force-app/main/default/permissionsets/Resident_Admin.permissionset-meta.xml, so the trust center's
+// retention and purge (which delete in user mode) work here only as far as they would in an org.
 const RESIDENT_ADMIN_OBJECTS: Record<string, ObjectPermissions> = {
-    // View All without Modify All: an admin reads a conversation for support, never rewrites it.
-    Resident_Task__c: { ...ALL, delete: true, viewAll: true, modifyAll: false },
+    // View All and Modify All: an admin reads a conversation for support and deletes it for
+    // retention and purge.
+    Resident_Task__c: { ...ALL, viewAll: true, modifyAll: true },
+    // Append-only even for admins: no permission set grants edit or delete on the log; retention
+    // and purge erase entries only through eraseActivityEntry (ActivityLogEraser).
     Resident_Activity__c: { ...APPEND_ONLY, viewAll: true, modifyAll: false },
-    Resident_Knowledge_Document__c: { ...ALL, delete: true, viewAll: true, modifyAll: true },
-    Resident_Knowledge_Chunk__c: { ...ALL, delete: true, viewAll: true, modifyAll: true },
-    Resident_Feedback__c: { ...APPEND_ONLY, viewAll: true, modifyAll: false },
-    Resident_Document_Template__c: { ...ALL, delete: true, viewAll: true, modifyAll: true },
-    // Scheduled reports (issue 6): Ada is also the stand-in's scheduler integration user (Resident
-    // Scheduler), which finds every due schedule, claims it and writes its runs: View All and
-    // Modify All on schedules, as that permission set grants.
-    Resident_Report_Schedule__c: { ...ALL, delete: true, viewAll: true, modifyAll: true },
-    Resident_Report_Run__c: { ...ALL, delete: true, viewAll: true, modifyAll: true },
+    Resident_Knowledge_Document__c: { ...ALL, viewAll: true, modifyAll: true },
+    Resident_Knowledge_Chunk__c: { ...ALL, viewAll: true, modifyAll: true },
+    Resident_Feedback__c: { ...ALL, viewAll: true, modifyAll: true },
+    Resident_Document_Template__c: { ...ALL, viewAll: true, modifyAll: true },
+    Resident_Report_Schedule__c: { ...ALL, viewAll: true, modifyAll: true },
+    // Resident Admin cannot create runs; Ada is also the stand-in's scheduler integration user
+    // (Resident Scheduler), which writes a schedule's runs, so create is granted here for that role.
+    Resident_Report_Run__c: { ...ALL, viewAll: true, modifyAll: true },
     // The egress policy's custom metadata type: both permission sets grant read (the AI summary).
     Resident_Egress_Policy__mdt: READ_ONLY
 };
@@ -122,53 +120,61 @@ const RELAY_WRITTEN_FIELDS = [
     'Resident_Report_Schedule__c.Last_Status__c'
 ];
 
-const PROFILES: Record<string, Profile> = {
-    'System Administrator': {
-        name: 'System Administrator',
-        seesEverything: true,
-        objects: {
-            User: ALL,
-            Account: ALL,
-            Contact: ALL,
-            Opportunity: ALL,
-            Case: ALL,
-            ContentVersion: ALL,
-            ContentDocument: ALL,
-            ContentDocumentLink: ALL,
-            ...RESIDENT_ADMIN_OBJECTS
+/** The custom permission ActivityLogEraser requires (Resident Admin holds it). */
+const MANAGE_TRUST_SETTINGS = 'Resident_Manage_Trust_Settings';
+
+/**
+ * The two profiles, new for each store and each reset(), so a test that changes one (setFieldHidden,
+ * setObjectPermissions) never leaks into another store or the next test.
+ */
+function buildProfiles(): Record<string, Profile> {
+    return {
+        'System Administrator': {
+            name: 'System Administrator',
+            seesEverything: true,
+            objects: {
+                User: ALL,
+                Account: ALL,
+                Contact: ALL,
+                Opportunity: ALL,
+                Case: ALL,
+                ContentVersion: ALL,
+                ContentDocument: ALL,
+                ContentDocumentLink: ALL,
+                ...RESIDENT_ADMIN_OBJECTS
+            },
+            hiddenFields: new Set(),
+            // Ada is also the stand-in's scheduler integration user (Resident Scheduler), which writes
+            // a schedule's last run; in a real org the admin's own user would have these read-only.
+            readOnlyFields: new Set(),
+            permissionSet: 'Resident_Admin',
+            customPermissions: new Set([
+                'Resident_Manage_Relay_Connection',
+                'Resident_Org_Health',
+                MANAGE_TRUST_SETTINGS
+            ])
         },
-        hiddenFields: new Set(),
-        // Ada is also the stand-in's scheduler integration user (Resident Scheduler), which writes
-        // a schedule's last run; in a real org the admin's own user would have these read-only.
-        readOnlyFields: new Set(),
-        trustCenterDeletes: new Set(Object.keys(RESIDENT_ADMIN_OBJECTS)),
-        permissionSet: 'Resident_Admin',
-        customPermissions: new Set([
-            'Resident_Manage_Relay_Connection',
-            'Resident_Org_Health',
-            'Resident_Manage_Trust_Settings'
-        ])
-    },
-    'Standard User': {
-        name: 'Standard User',
-        seesEverything: false,
-        objects: {
-            User: READ_ONLY,
-            Account: ALL,
-            Contact: ALL,
-            Opportunity: ALL,
-            Case: ALL,
-            ContentVersion: ALL,
-            ContentDocument: ALL,
-            ContentDocumentLink: ALL,
-            ...RESIDENT_USER_OBJECTS
-        },
-        hiddenFields: new Set(['Account.AnnualRevenue', 'Opportunity.Amount']),
-        readOnlyFields: new Set(['Account.Rating', ...RELAY_WRITTEN_FIELDS]),
-        permissionSet: 'Resident_User',
-        customPermissions: new Set()
-    }
-};
+        'Standard User': {
+            name: 'Standard User',
+            seesEverything: false,
+            objects: {
+                User: READ_ONLY,
+                Account: ALL,
+                Contact: ALL,
+                Opportunity: ALL,
+                Case: ALL,
+                ContentVersion: ALL,
+                ContentDocument: ALL,
+                ContentDocumentLink: ALL,
+                ...RESIDENT_USER_OBJECTS
+            },
+            hiddenFields: new Set(['Account.AnnualRevenue', 'Opportunity.Amount']),
+            readOnlyFields: new Set(['Account.Rating', ...RELAY_WRITTEN_FIELDS]),
+            permissionSet: 'Resident_User',
+            customPermissions: new Set()
+        }
+    };
+}
 
 export type OrgUser = {
     id: string;
@@ -213,15 +219,6 @@ type ResolvedPath = { hops: FieldDef[]; object: ObjectDef; field: FieldDef };
  */
 export type TrustState = { policy: EgressPolicy; autoApprove: Record<string, string[]> };
 
-/**
- * Activity kinds only the package's own Apex writes (ActivityVocabulary.APEX_ONLY_KINDS): the
- * activity trigger's before-insert guard (ActivityKindGuard) refuses them from any other insert.
- */
-export const APEX_ONLY_ACTIVITY_KINDS: readonly string[] = [
-    ...TRUST_ACTIVITY_KINDS,
-    'Template saved'
-];
-
 export class OrgStore {
     private records = new Map<string, StoredRecord>();
     /** Above 0 while a package Apex double inserts an Apex-only activity entry. */
@@ -234,6 +231,7 @@ export class OrgStore {
     private shares: Share[] = [];
     readonly emails: SentEmail[] = [];
     private counters = new Map<string, number>();
+    private profiles: Record<string, Profile> = buildProfiles();
 
     constructor() {
         this.reset();
@@ -248,6 +246,7 @@ export class OrgStore {
         this.trust = { policy: structuredClone(DEFAULT_POLICY), autoApprove: {} };
         this.trustDeployments = 0;
         this.trustCenter = newTrustCenterState();
+        this.profiles = buildProfiles();
     }
 
     // ---- users and security ----
@@ -256,7 +255,7 @@ export class OrgStore {
         const r = this.records.get(id);
         if (!r || r.type !== 'User') return undefined;
         const f = r.fields;
-        const profile = PROFILES[String(f.ProfileName)] ?? PROFILES['Standard User'];
+        const profile = this.profiles[String(f.ProfileName)] ?? this.profiles['Standard User'];
         if (!profile) return undefined;
         return {
             id,
@@ -898,23 +897,35 @@ export class OrgStore {
     }
 
     /**
-     * Trust center (issue 7): the hard delete of retention and purge, as the admin in user mode:
-     * the row must be visible to them and their permission set must let them delete it (their own,
-     * Modify All, or the trust center's delete grant). Master-detail children go with it, as in an
-     * org; there is no recycle bin here, so the row is gone at once, as after emptying it.
+     * Trust center (issue 7): the hard delete of retention and purge, as PackageRowDeleter does it:
+     * every package object's rows through delete() in user mode (so the admin's permission set
+     * decides, exactly as for any other delete), activity log entries through
+     * eraseActivityEntry (ActivityLogEraser). There is no recycle bin here, so the row is gone at
+     * once, as after emptying it.
      */
-    trustCenterDelete(user: OrgUser, id: string): void {
-        const record = this.visibleRecord(user, id);
-        const perms = this.objectPermissions(user, record.type);
-        const owns = record.fields.OwnerId === user.id;
-        const granted = user.profile.trustCenterDeletes?.has(record.type) === true;
-        if (!granted && !(perms.delete && (owns || this.modifyAll(user, record.type)))) {
+    deletePackageRow(user: OrgUser, id: string): void {
+        if (this.records.get(id)?.type === 'Resident_Activity__c') {
+            this.eraseActivityEntry(user, id);
+        } else {
+            this.delete(user, id);
+        }
+    }
+
+    /**
+     * ActivityLogEraser: the one system-mode delete of the log, for retention and purge. No
+     * permission set grants delete on Resident_Activity__c (the log is append-only), so this is
+     * narrow: the user must hold Resident_Manage_Trust_Settings, the entry must be one they can
+     * read (user mode), and it deletes only log entries.
+     */
+    eraseActivityEntry(user: OrgUser, id: string): void {
+        if (!this.hasCustomPermission(user, MANAGE_TRUST_SETTINGS)) {
             throw new OrgError(
                 403,
                 'INSUFFICIENT_ACCESS_OR_READONLY',
-                'insufficient access rights on object id'
+                `The running user lacks ${MANAGE_TRUST_SETTINGS}.`
             );
         }
+        const record = this.visibleRecord(user, id, 'Resident_Activity__c');
         this.removeWithChildren(record.fields.Id);
     }
 
@@ -1182,7 +1193,7 @@ export class OrgStore {
      * losing a field a schedule reads). Returns a function that puts it back.
      */
     setFieldHidden(profileName: string, field: string, hidden: boolean): () => void {
-        const profile = PROFILES[profileName];
+        const profile = this.profiles[profileName];
         if (!profile) throw new Error(`no profile ${profileName}`);
         const was = profile.hiddenFields.has(field);
         if (hidden) profile.hiddenFields.add(field);
@@ -1191,6 +1202,30 @@ export class OrgStore {
             if (was) profile.hiddenFields.add(field);
             else profile.hiddenFields.delete(field);
         };
+    }
+
+    /**
+     * Test double of an admin editing a permission set's object permissions (e.g. Resident Admin
+     * losing Delete on an object, or a custom permission). Lasts until reset(), which rebuilds
+     * the profiles.
+     */
+    setObjectPermissions(
+        profileName: string,
+        object: string,
+        change: Partial<ObjectPermissions>
+    ): void {
+        const profile = this.profiles[profileName];
+        if (!profile) throw new Error(`no profile ${profileName}`);
+        const current = profile.objects[object] ?? { read: false, create: false, edit: false };
+        profile.objects[object] = { ...current, ...change };
+    }
+
+    /** Test double: takes a custom permission from (or gives it to) a profile until reset(). */
+    setCustomPermission(profileName: string, name: string, granted: boolean): void {
+        const profile = this.profiles[profileName];
+        if (!profile) throw new Error(`no profile ${profileName}`);
+        if (granted) profile.customPermissions.add(name);
+        else profile.customPermissions.delete(name);
     }
 
     readonly fileBytes = new Map<string, Buffer>();

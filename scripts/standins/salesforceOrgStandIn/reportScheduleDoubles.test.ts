@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ReportScheduleDefinition } from '../../../force-app/main/default/lwc/reportSchedule/reportSchedule';
-import { defaultApexDoubles, type ApexContext } from './apexDoubles';
-import { refusal } from './apexDoubleTestSupport';
+import type { ApexContext } from './apexDoubles';
+import { callApexDouble, contextFor, refusal } from './apexDoubleTestSupport';
 import { schedulerSetting } from './apex/reportSchedules';
 import { OrgStore } from './orgStore';
 import { OPEN_OPPORTUNITIES_REPORT_ID } from './reports';
@@ -11,15 +11,13 @@ import { ADA_ADMIN_ID, SAM_SELLER_ID } from './seedData';
 // Ada holds Resident Admin (View All on schedules and runs), Sam holds Resident User (own
 // schedules; cannot read Opportunity.Amount).
 
-const doubles = defaultApexDoubles();
 let store: OrgStore;
 let ada: ApexContext;
 let sam: ApexContext;
 
+/** Calls one of ReportScheduleController's doubles by its method name. */
 function call<T>(name: string, params: Record<string, unknown>, context: ApexContext): Promise<T> {
-    const double = doubles.get(`ReportScheduleController.${name}`);
-    if (!double) throw new Error(`no double ${name}`);
-    return Promise.resolve().then(() => double(params, context) as T);
+    return callApexDouble<T>(`ReportScheduleController.${name}`, params, context);
 }
 
 const inAnHour = () => new Date(Date.now() + 3_600_000).toISOString();
@@ -51,13 +49,8 @@ function save(context: ApexContext, d = definition(), nextRunAt: string | null =
 
 beforeEach(() => {
     store = new OrgStore();
-    const context = (userId: string): ApexContext => {
-        const user = store.user(userId);
-        if (!user) throw new Error('seed user missing');
-        return { user, store, settings: { relayUrl: 'http://127.0.0.1:8787' } };
-    };
-    ada = context(ADA_ADMIN_ID);
-    sam = context(SAM_SELLER_ID);
+    ada = contextFor(store, ADA_ADMIN_ID);
+    sam = contextFor(store, SAM_SELLER_ID);
 });
 
 afterEach(() => {

@@ -1,5 +1,30 @@
 import { TRUST_ACTIVITY_KINDS } from '../../../force-app/main/default/lwc/trustCenterContract/trustCenterContract';
+import type { ActivityKind } from '../../../force-app/main/default/lwc/coworkerContract/coworkerContract';
 import type { FieldValue } from './seedData';
+
+/** The activity log's kinds that users' own actions log (logActivity accepts only these). */
+export const ACTIVITY_KINDS: readonly ActivityKind[] = [
+    'Tool call',
+    'Model call',
+    'Document generated',
+    'Report run',
+    'Undo'
+];
+/**
+ * Activity kinds only the package's own Apex writes (ActivityVocabulary.APEX_ONLY_KINDS): template
+ * saves and the trust center's retention runs, exports, purges and relay key changes. `logActivity`
+ * refuses them and the store's activity trigger (ActivityKindGuard) refuses them from any other
+ * insert, so a user cannot forge a purge entry.
+ */
+export const APEX_ONLY_ACTIVITY_KINDS: readonly string[] = [
+    ...TRUST_ACTIVITY_KINDS,
+    'Template saved'
+];
+/** Every value of the Kind__c picklist: a filter may name any of them. */
+export const LISTABLE_ACTIVITY_KINDS: readonly string[] = [
+    ...ACTIVITY_KINDS,
+    ...APEX_ONLY_ACTIVITY_KINDS
+];
 
 // The stand-in org's object model: which objects and fields exist, with the describe facts the
 // UI API and SOQL need. A small slice of the real Salesforce standard objects.
@@ -368,15 +393,7 @@ export const PACKAGE_OBJECTS: ObjectDef[] = [
             owner(),
             autoNumber('Entry Number'),
             editable('Kind__c', 'Kind', 'Picklist', {
-                picklistValues: [
-                    'Tool call',
-                    'Model call',
-                    'Document generated',
-                    'Report run',
-                    'Undo',
-                    'Template saved',
-                    ...TRUST_ACTIVITY_KINDS
-                ]
+                picklistValues: [...LISTABLE_ACTIVITY_KINDS]
             }),
             editable('Outcome__c', 'Outcome', 'Picklist', {
                 picklistValues: ['Succeeded', 'Failed', 'Proposed', 'Rejected', 'Undone']
@@ -671,8 +688,6 @@ OBJECTS.push(...SCHEDULER_OBJECTS);
 // ---- scheduled reports' AI summary (issue 6): the egress policy's custom metadata type, read by
 // the relay as the schedule's owner. Its one record (Default) mirrors what the trust settings saved
 // (OrgStore.trust), as the deployed Resident_Egress_Policy__mdt.Default does in a real org.
-const policyField = (apiName: string, label: string, dataType: FieldType): FieldDef =>
-    system(apiName, label, dataType);
 OBJECTS.push({
     apiName: 'Resident_Egress_Policy__mdt',
     label: 'Resident Egress Policy',
@@ -685,19 +700,19 @@ OBJECTS.push({
     fields: [
         system('Id', 'Record ID', 'Id'),
         system('DeveloperName', 'Custom Metadata Record Name', 'String'),
-        policyField('AI_Enabled__c', 'AI Enabled', 'Boolean'),
-        policyField('Mask_Emails__c', 'Mask Emails', 'Boolean'),
-        policyField('Mask_Phones__c', 'Mask Phones', 'Boolean'),
-        policyField('Mask_Cards__c', 'Mask Cards', 'Boolean'),
-        policyField('Mask_Ibans__c', 'Mask IBANs', 'Boolean'),
-        policyField('Mask_Government_Ids__c', 'Mask Government IDs', 'Boolean'),
-        policyField('Custom_Mask_Patterns__c', 'Custom Mask Patterns', 'TextArea'),
-        policyField('Excluded_Fields__c', 'Excluded Fields', 'TextArea'),
-        policyField('Max_Knowledge_Chunks__c', 'Max Knowledge Chunks', 'Double'),
-        policyField('Allowed_Models__c', 'Allowed Models', 'TextArea'),
-        policyField('Zero_Retention__c', 'Zero Retention', 'Boolean'),
-        policyField('Budget_Per_Task__c', 'Budget Per Task', 'Double'),
-        policyField('Budget_Per_User_Per_Day__c', 'Budget Per User Per Day', 'Double')
+        system('AI_Enabled__c', 'AI Enabled', 'Boolean'),
+        system('Mask_Emails__c', 'Mask Emails', 'Boolean'),
+        system('Mask_Phones__c', 'Mask Phones', 'Boolean'),
+        system('Mask_Cards__c', 'Mask Cards', 'Boolean'),
+        system('Mask_Ibans__c', 'Mask IBANs', 'Boolean'),
+        system('Mask_Government_Ids__c', 'Mask Government IDs', 'Boolean'),
+        system('Custom_Mask_Patterns__c', 'Custom Mask Patterns', 'TextArea'),
+        system('Excluded_Fields__c', 'Excluded Fields', 'TextArea'),
+        system('Max_Knowledge_Chunks__c', 'Max Knowledge Chunks', 'Double'),
+        system('Allowed_Models__c', 'Allowed Models', 'TextArea'),
+        system('Zero_Retention__c', 'Zero Retention', 'Boolean'),
+        system('Budget_Per_Task__c', 'Budget Per Task', 'Double'),
+        system('Budget_Per_User_Per_Day__c', 'Budget Per User Per Day', 'Double')
     ]
 });
 // ---- end of the AI summary's egress policy ----

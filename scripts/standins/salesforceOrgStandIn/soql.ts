@@ -26,7 +26,8 @@ export type SoqlQuery = {
 
 export class SoqlSyntaxError extends Error {}
 
-type Token = { kind: 'word' | 'string' | 'number' | 'symbol'; text: string };
+/** `raw` (strings only): the text between the quotes as written, escapes kept, for LIKE. */
+type Token = { kind: 'word' | 'string' | 'number' | 'symbol'; text: string; raw?: string };
 
 function tokenize(q: string): Token[] {
     const tokens: Token[] = [];
@@ -37,6 +38,7 @@ function tokenize(q: string): Token[] {
             i += 1;
         } else if (c === "'") {
             let text = '';
+            const start = i + 1;
             i += 1;
             while (i < q.length && q.charAt(i) !== "'") {
                 if (q.charAt(i) === '\\') i += 1;
@@ -44,8 +46,8 @@ function tokenize(q: string): Token[] {
                 i += 1;
             }
             if (i >= q.length) throw new SoqlSyntaxError('unterminated string literal');
+            tokens.push({ kind: 'string', text, raw: q.slice(start, i) });
             i += 1;
-            tokens.push({ kind: 'string', text });
         } else if (/[0-9-]/.test(c) && /[0-9]/.test(q.charAt(c === '-' ? i + 1 : i))) {
             const m = /^-?[0-9][0-9.:TZ+-]*/.exec(q.slice(i));
             const text = m?.[0] ?? c;
@@ -171,7 +173,13 @@ export function parseSoql(q: string): SoqlQuery {
         if (!['=', '!=', '<', '>', '<=', '>=', 'LIKE'].includes(op)) {
             throw new SoqlSyntaxError(`unexpected operator '${opToken.text}'`);
         }
-        return { kind: 'compare', field, op: op as 'LIKE', value: literal() };
+        if (op === 'LIKE') {
+            // The pattern keeps its escapes: \% and \_ match a literal % and _ (likeToRegExp).
+            const t = next();
+            if (t.kind !== 'string') throw new SoqlSyntaxError('LIKE needs a string pattern');
+            return { kind: 'compare', field, op: 'LIKE', value: t.raw ?? t.text };
+        }
+        return { kind: 'compare', field, op: op as '=', value: literal() };
     };
 
     const query: SoqlQuery = { fields, count, from, orderBy: [] };
@@ -243,12 +251,31 @@ function compareValues(a: Literal, b: Literal): number {
     return String(a).localeCompare(String(b));
 }
 
+/** SOQL's escapes for characters a string literal cannot hold as they are. */
+const STRING_ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t', b: '\b', f: '\f' };
+
+/**
+ * A LIKE pattern as written between the quotes: `%` is any text, `_` one character, and a
+ * backslash makes the next character itself (`\%`, `\_`, `\\`, `\'`), as Salesforce reads it.
+ */
 function likeToRegExp(pattern: string): RegExp {
-    const escaped = pattern
-        .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-        .replace(/%/g, '.*')
-        .replace(/_/g, '.');
-    return new RegExp(`^${escaped}$`, 'i');
+    let source = '';
+    for (let i = 0; i < pattern.length; i += 1) {
+        let c = pattern.charAt(i);
+        if (c === '\\' && i + 1 < pattern.length) {
+            i += 1;
+            c = pattern.charAt(i);
+            c = STRING_ESCAPES[c] ?? c;
+        } else if (c === '%') {
+            source += '.*';
+            continue;
+        } else if (c === '_') {
+            source += '.';
+            continue;
+        }
+        source += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+    }
+    return new RegExp(`^${source}$`, 'i');
 }
 
 export function matches(c: Condition, valueOf: (path: string) => Literal): boolean {

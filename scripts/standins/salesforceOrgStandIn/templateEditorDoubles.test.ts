@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { DocumentTemplate } from '../../../force-app/main/default/lwc/documentMerge/documentMerge';
-import { defaultApexDoubles, type ApexContext } from './apexDoubles';
-import { refusal } from './apexDoubleTestSupport';
+import type { ApexContext } from './apexDoubles';
+import { callApexDouble, contextFor, refusal } from './apexDoubleTestSupport';
 import { OrgStore } from './orgStore';
 import { QUOTE_TEMPLATE } from './quoteTemplate';
 import {
@@ -19,15 +19,13 @@ import {
 /** templateEditor.ts `EditableTemplate`. */
 type EditableTemplate = DocumentTemplate & { lastModified: string };
 
-const doubles = defaultApexDoubles();
 let store: OrgStore;
 let ada: ApexContext;
 let sam: ApexContext;
 
+/** Calls one of DocumentTemplateController's doubles by its method name. */
 function call<T>(name: string, params: Record<string, unknown>, context: ApexContext): Promise<T> {
-    const double = doubles.get(`DocumentTemplateController.${name}`);
-    if (!double) throw new Error(`no double ${name}`);
-    return Promise.resolve().then(() => double(params, context) as T);
+    return callApexDouble<T>(`DocumentTemplateController.${name}`, params, context);
 }
 
 function input(template: EditableTemplate, changes: Record<string, unknown> = {}) {
@@ -60,13 +58,8 @@ function templateLog(): Record<string, unknown>[] {
 
 beforeEach(() => {
     store = new OrgStore();
-    const context = (userId: string): ApexContext => {
-        const user = store.user(userId);
-        if (!user) throw new Error('seed user missing');
-        return { user, store, settings: { relayUrl: 'http://127.0.0.1:8787' } };
-    };
-    ada = context(ADA_ADMIN_ID);
-    sam = context(SAM_SELLER_ID);
+    ada = contextFor(store, ADA_ADMIN_ID);
+    sam = contextFor(store, SAM_SELLER_ID);
 });
 
 describe('DocumentTemplateController doubles for the template editor', () => {
@@ -214,6 +207,20 @@ describe('DocumentTemplateController doubles for the template editor', () => {
                 ada
             )
         ).toHaveLength(10);
+        // The admin's % and _ match themselves (a LIKE pattern with escapes), not any text.
+        const pure = store.create(ada.user, 'Account', { Name: '100% Pure_Co' });
+        const names = async (searchText: string) =>
+            (
+                await call<{ id: string; name: string }[]>(
+                    'findSampleRecords',
+                    { baseObject: 'Account', searchText },
+                    ada
+                )
+            ).map((r) => r.id);
+        expect(await names('0% pure_c')).toEqual([pure]);
+        expect(await names('%')).toEqual([pure]);
+        expect(await names('0_ P')).toEqual([]);
+        expect(await names('100_')).toEqual([]);
         expect(await refusal(call('findSampleRecords', { baseObject: 'Nope' }, ada))).toContain(
             'There is no object "Nope"'
         );

@@ -15,7 +15,7 @@ import {
 import { deriveOrgKey } from '../../../relay/src/auth/orgKeys';
 import { verifySessionToken } from '../../../relay/src/auth/sessionToken';
 import type { ApexContext } from './apexDoubles';
-import { callApexDouble as call, refusal } from './apexDoubleTestSupport';
+import { callApexDouble as call, contextFor, refusal } from './apexDoubleTestSupport';
 import { OrgError, OrgStore } from './orgStore';
 import {
     ADA_ADMIN_ID,
@@ -51,13 +51,8 @@ function activities(kind: string): Record<string, unknown>[] {
 
 beforeEach(() => {
     store = new OrgStore();
-    const context = (userId: string): ApexContext => {
-        const user = store.user(userId);
-        if (!user) throw new Error('seed user missing');
-        return { user, store, settings: { relayUrl: 'http://127.0.0.1:8787' } };
-    };
-    ada = context(ADA_ADMIN_ID);
-    sam = context(SAM_SELLER_ID);
+    ada = contextFor(store, ADA_ADMIN_ID);
+    sam = contextFor(store, SAM_SELLER_ID);
 });
 
 describe('RetentionController', () => {

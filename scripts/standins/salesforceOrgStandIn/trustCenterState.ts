@@ -1,6 +1,5 @@
 import {
     defaultRetentionSettings,
-    type RetentionCounts,
     type RetentionRunState,
     type RetentionSettings
 } from '../../../force-app/main/default/lwc/trustCenterContract/trustCenterContract';
@@ -30,5 +29,3 @@ export type TrustCenterState = {
 export function newTrustCenterState(): TrustCenterState {
     return { retention: defaultRetentionSettings(), job: null, runs: [], jobsStarted: 0 };
 }
-
-export type { RetentionCounts };

@@ -93,6 +93,15 @@ function addPath(
     };
 }
 
+/** A ui-api list parameter (`fields`, `optionalFields`): repeated or comma-separated names. */
+export function queryList(query: URLSearchParams, name: string): string[] {
+    return query
+        .getAll(name)
+        .flatMap((v) => v.split(','))
+        .map((v) => v.trim())
+        .filter(Boolean);
+}
+
 /**
  * `fields` that the user cannot read fail the request, `optionalFields` are left out; names are
  * qualified by object (`Account.Name`), as the UI API requires.

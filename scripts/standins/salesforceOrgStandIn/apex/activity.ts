@@ -5,7 +5,7 @@ import {
     type ActivityKind,
     type ActivityOutcome
 } from '../../../../force-app/main/default/lwc/coworkerContract/coworkerContract';
-import { APEX_ONLY_ACTIVITY_KINDS } from '../orgStore';
+import { ACTIVITY_KINDS, APEX_ONLY_ACTIVITY_KINDS, LISTABLE_ACTIVITY_KINDS } from '../schema';
 import type { FieldValue, StoredRecord } from '../seedData';
 import {
     abbreviate,
@@ -27,23 +27,6 @@ import {
 // user, who can create and read them but never edit or delete them; the trigger (system context)
 // stamps an undone entry and rolls model usage up onto the task.
 
-/** The kinds `logActivity` accepts (ActivityVocabulary.KINDS). */
-export const ACTIVITY_KINDS: readonly ActivityKind[] = [
-    'Tool call',
-    'Model call',
-    'Document generated',
-    'Report run',
-    'Undo'
-];
-/**
- * Every kind a filter may name: also those only the package's Apex writes (template saves,
- * retention runs, exports, purges, relay key changes), which `logActivity` refuses and the
- * store's activity trigger refuses from any other insert, so a user cannot forge a purge entry.
- */
-export const LISTABLE_ACTIVITY_KINDS: readonly string[] = [
-    ...ACTIVITY_KINDS,
-    ...APEX_ONLY_ACTIVITY_KINDS
-];
 export const ACTIVITY_OUTCOMES: readonly ActivityOutcome[] = [
     'Succeeded',
     'Failed',

@@ -14,7 +14,7 @@ import {
     OBJECTS,
     type ObjectDef
 } from '../schema';
-import { OrgError } from '../orgStore';
+import type { StoredRecord } from '../seedData';
 import { logActivity } from './activity';
 import {
     asUser,
@@ -51,40 +51,63 @@ export function requireTemplateAccess(context: ApexContext): void {
     }
 }
 
-/** `listTemplates({ baseObject })`: active templates the user can read, by name. */
-export function listTemplates(params: ApexParams, context: ApexContext): DocumentTemplateSummary[] {
+/**
+ * Template rows the user can read (user mode), by name: TEMPLATE_FIELDS plus `extraFields`, under
+ * the `where` conditions. Shared by the generator's and the editor's doubles.
+ */
+export function queryTemplates(
+    context: ApexContext,
+    { where = [], extraFields = [], limit = 200 }: QueryTemplates = {}
+): StoredRecord[] {
     requireTemplateAccess(context);
-    const baseObject = typeof params.baseObject === 'string' ? params.baseObject.trim() : '';
-    const where = baseObject ? ` AND Base_Object__c = ${soqlLiteral(baseObject)}` : '';
-    const result = asUser(() =>
+    const fields = [TEMPLATE_FIELDS, ...extraFields].join(', ');
+    const clause = where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '';
+    return asUser(() =>
         context.store.query(
             context.user,
-            `SELECT ${TEMPLATE_FIELDS} FROM Resident_Document_Template__c WHERE Active__c = true${where} ORDER BY Name LIMIT 200`
+            `SELECT ${fields} FROM Resident_Document_Template__c${clause} ORDER BY Name LIMIT ${limit}`
         )
-    );
-    return result.records.map((r) => ({
+    ).records;
+}
+type QueryTemplates = { where?: string[]; extraFields?: string[]; limit?: number };
+
+/** One template's fields by id, or NO_TEMPLATE when it is out of reach (or inactive, if asked). */
+export function templateRow(
+    templateId: string,
+    context: ApexContext,
+    { activeOnly, extraFields = [] }: { activeOnly: boolean; extraFields?: string[] }
+): Record<string, unknown> {
+    const where = [`Id = ${soqlLiteral(templateId)}`, ...(activeOnly ? ['Active__c = true'] : [])];
+    const [r] = queryTemplates(context, { where, extraFields, limit: 1 });
+    if (!r) throw new AuraHandledError(NO_TEMPLATE);
+    return r.fields;
+}
+
+/** A template row as the list methods answer it (DocumentTemplateSummary). */
+export function templateSummary(r: StoredRecord): DocumentTemplateSummary & { active: boolean } {
+    return {
         id: r.fields.Id,
         name: String(r.fields.Name ?? ''),
         baseObject: String(r.fields.Base_Object__c ?? ''),
         version: numberOr(r.fields.Version__c, 1),
         lastModified: isoDateTime(r.fields.LastModifiedDate) ?? '',
         active: r.fields.Active__c === true
-    }));
+    };
+}
+
+/** `listTemplates({ baseObject })`: active templates the user can read, by name. */
+export function listTemplates(params: ApexParams, context: ApexContext): DocumentTemplateSummary[] {
+    const baseObject = typeof params.baseObject === 'string' ? params.baseObject.trim() : '';
+    const where = ['Active__c = true'];
+    if (baseObject) where.push(`Base_Object__c = ${soqlLiteral(baseObject)}`);
+    return queryTemplates(context, { where }).map(templateSummary);
 }
 
 function readTemplate(
     templateId: string,
     context: ApexContext
 ): DocumentTemplate & { lastModified: string } {
-    requireTemplateAccess(context);
-    const [r] = asUser(() =>
-        context.store.query(
-            context.user,
-            `SELECT ${TEMPLATE_FIELDS} FROM Resident_Document_Template__c WHERE Id = ${soqlLiteral(templateId)} AND Active__c = true LIMIT 1`
-        )
-    ).records;
-    if (!r) throw new AuraHandledError(NO_TEMPLATE);
-    return templateFromFields(r.fields);
+    return templateFromFields(templateRow(templateId, context, { activeOnly: true }));
 }
 
 /** A template record as DocumentTemplateLibrary.DocumentTemplate answers it. */
@@ -310,27 +333,22 @@ export function saveDocument(params: ApexParams, context: ApexContext): SavedDoc
     const template = readTemplate(templateId, context);
     if (!context.store.canReadId(context.user, recordId)) throw new AuraHandledError(NO_RECORD);
     const versionId = asUser(
-        () => {
-            try {
-                return context.store.uploadFile(context.user, {
-                    Title: fileName.replace(/\.pdf$/i, ''),
-                    PathOnClient: fileName,
-                    VersionData: base64,
-                    FirstPublishLocationId: recordId
-                });
-            } catch (err) {
-                // DocumentFileController: a DmlException (the org's own rules) is
-                // Resident_Error_DocSaveFailed with the DML message.
-                if (
-                    err instanceof OrgError &&
-                    err.errorCode === 'FIELD_CUSTOM_VALIDATION_EXCEPTION'
-                ) {
-                    throw new AuraHandledError(`The document was not saved: ${err.message}`);
-                }
-                throw err;
+        () =>
+            context.store.uploadFile(context.user, {
+                Title: fileName.replace(/\.pdf$/i, ''),
+                PathOnClient: fileName,
+                VersionData: base64,
+                FirstPublishLocationId: recordId
+            }),
+        {
+            notFound: NO_RECORD,
+            // DocumentFileController: a DmlException (the org's own rules) is
+            // Resident_Error_DocSaveFailed with the DML message.
+            byCode: {
+                FIELD_CUSTOM_VALIDATION_EXCEPTION: (message) =>
+                    `The document was not saved: ${message}`
             }
-        },
-        { notFound: NO_RECORD }
+        }
     );
     const file = context.store.files().find((f) => f.contentVersionId === versionId)!;
     const activityId = logActivity(

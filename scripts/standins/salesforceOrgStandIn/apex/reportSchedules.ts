@@ -12,10 +12,12 @@ import {
     asUser,
     AuraHandledError,
     isoDateTime,
+    likeEscaped,
     nowDateTime,
     optionalInteger,
     requiredBoolean,
     requiredId,
+    soqlLikeLiteral,
     soqlLiteral,
     type ApexContext,
     type ApexParams
@@ -205,8 +207,10 @@ export function composeQuery(
         const path = canonical(f.field);
         if (f.operator === 'isNull') return `${path} = null`;
         if (f.operator === 'isNotNull') return `${path} != null`;
-        if (f.operator === 'contains') return `${path} LIKE ${soqlLiteral(`%${f.value ?? ''}%`)}`;
-        if (f.operator === 'startsWith') return `${path} LIKE ${soqlLiteral(`${f.value ?? ''}%`)}`;
+        // ReportQueryBuilder: the user's %, _ and backslashes match themselves.
+        const text = likeEscaped(String(f.value ?? ''));
+        if (f.operator === 'contains') return `${path} LIKE ${soqlLikeLiteral(`%${text}%`)}`;
+        if (f.operator === 'startsWith') return `${path} LIKE ${soqlLikeLiteral(`${text}%`)}`;
         if (f.operator === 'in') {
             const values = Array.isArray(f.value) ? f.value : [];
             if (values.length === 0) {
@@ -525,11 +529,10 @@ export function listReports(params: ApexParams) {
 export function findUsers(params: ApexParams, context: ApexContext) {
     const term = typeof params.searchTerm === 'string' ? params.searchTerm.trim() : '';
     if (term.length < 2) return [];
-    const escaped = term.replace(/[%_\\]/g, (c) => `\\${c}`);
     const result = asUser(() =>
         context.store.query(
             context.user,
-            `SELECT Id, Name, Email FROM User WHERE IsActive = true AND Name LIKE ${soqlLiteral(`%${escaped}%`)} ORDER BY Name LIMIT 20`
+            `SELECT Id, Name, Email FROM User WHERE IsActive = true AND Name LIKE ${soqlLikeLiteral(`%${likeEscaped(term)}%`)} ORDER BY Name LIMIT 20`
         )
     );
     return result.records.map((r) => ({

@@ -89,18 +89,42 @@ export function soqlLiteral(value: string): string {
 }
 
 /**
+ * `text` for a LIKE pattern with its own `%`, `_` and backslashes matching themselves, as the Apex
+ * escapes a search term before binding it (DocumentSampleRecordFinder, ReportSchedulePickers,
+ * ReportQueryBuilder).
+ */
+export function likeEscaped(text: string): string {
+    return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/**
+ * A LIKE pattern (wildcards and escapes as Apex would bind it) quoted for SOQL text: only the quote
+ * needs escaping, since the pattern's backslashes are already its own escapes.
+ */
+export function soqlLikeLiteral(pattern: string): string {
+    return `'${pattern.replace(/'/g, "\\'")}'`;
+}
+
+/**
  * Runs user-mode work and turns the org's refusals into the messages the real controller gives:
  * a record out of reach reads as "does not exist" (Salesforce does not say which), a refused
  * write says what permission is missing, and a field or type error keeps Salesforce's text.
  */
 export function asUser<T>(
     work: () => T,
-    messages: { notFound?: string; noAccess?: string } = {}
+    messages: {
+        notFound?: string;
+        noAccess?: string;
+        /** The controller's own wording of other errors, by Salesforce error code. */
+        byCode?: Record<string, (message: string) => string>;
+    } = {}
 ): T {
     try {
         return work();
     } catch (err) {
         if (!(err instanceof OrgError)) throw err;
+        const worded = messages.byCode?.[err.errorCode];
+        if (worded) throw new AuraHandledError(worded(err.message));
         if (
             err.errorCode === 'NOT_FOUND' ||
             err.errorCode === 'INSUFFICIENT_ACCESS_ON_CROSS_REFERENCE_ENTITY'

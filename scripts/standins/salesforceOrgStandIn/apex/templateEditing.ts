@@ -1,15 +1,16 @@
 import { PAGE_SIZES } from '../../../../force-app/main/default/lwc/documentModel/documentModel';
 import { objectDef } from '../schema';
 import { logApexOnlyActivity } from './activity';
-import { requireTemplateAccess, TEMPLATE_FIELDS, templateFromFields } from './documents';
+import { queryTemplates, templateFromFields, templateRow, templateSummary } from './documents';
 import {
     asUser,
     AuraHandledError,
     isoDateTime,
+    likeEscaped,
     numberOr,
     optionalId,
     requiredId,
-    soqlLiteral,
+    soqlLikeLiteral,
     type ApexContext,
     type ApexParams
 } from './support';
@@ -20,8 +21,6 @@ import {
 // messages, the version raised on each save, a stale save refused with nothing written, and each
 // save logged as a `Template saved` activity entry.
 
-const NO_TEMPLATE =
-    'This document template does not exist, is not active, or you do not have access to it.';
 const NO_EDIT =
     'You cannot edit Resident document templates. Ask your Salesforce admin for the Resident Admin permission set.';
 const BAD_NAME = 'Enter a template name of at most 80 characters.';
@@ -58,32 +57,15 @@ function unknownObject(name: string): AuraHandledError {
 
 /** `listTemplatesForEditing()`: every template the user can read, active or not, by name. */
 export function listTemplatesForEditing(_params: ApexParams, context: ApexContext) {
-    requireTemplateAccess(context);
-    return asUser(() =>
-        context.store.query(
-            context.user,
-            `SELECT ${TEMPLATE_FIELDS} FROM Resident_Document_Template__c ORDER BY Name LIMIT 200`
-        )
-    ).records.map((r) => ({
-        id: r.fields.Id,
-        name: String(r.fields.Name ?? ''),
-        baseObject: String(r.fields.Base_Object__c ?? ''),
-        version: numberOr(r.fields.Version__c, 1),
-        lastModified: isoDateTime(r.fields.LastModifiedDate) ?? '',
-        active: r.fields.Active__c === true
-    }));
+    return queryTemplates(context).map(templateSummary);
 }
 
+/** A template, active or not, with who saved it last (for the stale-save message). */
 function readForEditing(templateId: string, context: ApexContext) {
-    requireTemplateAccess(context);
-    const [r] = asUser(() =>
-        context.store.query(
-            context.user,
-            `SELECT ${TEMPLATE_FIELDS}, LastModifiedById FROM Resident_Document_Template__c WHERE Id = ${soqlLiteral(templateId)} LIMIT 1`
-        )
-    ).records;
-    if (!r) throw new AuraHandledError(NO_TEMPLATE);
-    return r.fields;
+    return templateRow(templateId, context, {
+        activeOnly: false,
+        extraFields: ['LastModifiedById']
+    });
 }
 
 /** `getTemplateForEditing({ templateId })`: one template, active or not, with its last save. */
@@ -103,16 +85,16 @@ export function findSampleRecords(params: ApexParams, context: ApexContext) {
     const search =
         typeof params.searchText === 'string' ? params.searchText.trim().slice(0, 80) : '';
     const name = object.nameField;
-    // Apex escapes `%` and `_` in its LIKE pattern, so they match themselves: a substring match.
+    // DocumentSampleRecordFinder: the admin's %, _ and backslashes match themselves.
+    const where = search
+        ? ` WHERE ${name} LIKE ${soqlLikeLiteral(`%${likeEscaped(search)}%`)}`
+        : '';
     return asUser(() =>
         context.store.query(
             context.user,
-            `SELECT Id, ${name} FROM ${object.apiName} ORDER BY ${name}, Id LIMIT 2000`
+            `SELECT Id, ${name} FROM ${object.apiName}${where} ORDER BY ${name}, Id LIMIT ${MAX_FOUND}`
         )
-    )
-        .records.map((r) => ({ id: r.fields.Id, name: String(r.fields[name] ?? '') }))
-        .filter((r) => r.name.toLowerCase().includes(search.toLowerCase()))
-        .slice(0, MAX_FOUND);
+    ).records.map((r) => ({ id: r.fields.Id, name: String(r.fields[name] ?? '') }));
 }
 
 type TemplateValues = Record<(typeof FIELDS)[number], string | number | boolean | null>;

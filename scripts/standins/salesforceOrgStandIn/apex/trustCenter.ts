@@ -295,7 +295,7 @@ export function runRetention(
                 if (!context.store.visibleRecordOrNull(runAs, row.fields.Id)) continue;
                 asUser(() =>
                     deleteWithKnowledgeOriginal(context.store, runAs, row.fields.Id, () =>
-                        context.store.trustCenterDelete(runAs, row.fields.Id)
+                        context.store.deletePackageRow(runAs, row.fields.Id)
                     )
                 );
             }
@@ -504,7 +504,7 @@ export function purgePage(params: ApexParams, context: ApexContext): PurgePage {
         if (!context.store.visibleRecordOrNull(context.user, row.fields.Id)) continue;
         asUser(() =>
             deleteWithKnowledgeOriginal(context.store, context.user, row.fields.Id, () =>
-                context.store.trustCenterDelete(context.user, row.fields.Id)
+                context.store.deletePackageRow(context.user, row.fields.Id)
             )
         );
     }
