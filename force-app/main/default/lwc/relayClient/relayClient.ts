@@ -2,11 +2,15 @@
  * The one way components talk to the relay. Everything else in the product reaches Salesforce
  * through the user's session; only the relay's three jobs (LLM, PDF, scheduling) come through here.
  */
-import { REQUEST_ID_HEADER, RELAY_PATHS, isRelayErrorBody, isRelayHealth } from 'c/relayContract';
-import type { RelayErrorType, RelayHealth } from 'c/relayContract';
+import {
+    REQUEST_ID_HEADER,
+    RELAY_PATHS,
+    isRelayConnectionCheck,
+    isRelayErrorBody,
+    isRelayHealth
+} from 'c/relayContract';
+import type { RelayConnectionCheck, RelayErrorType, RelayHealth } from 'c/relayContract';
 import { DOCUMENT_LIMITS, PDF_WARNINGS_HEADER, parsePdfWarnings } from 'c/documentModel';
-import { RELAY_CONNECTION_PATH } from 'c/trustCenterContract';
-import type { RelayConnectionCheck } from 'c/trustCenterContract';
 import type {
     Block,
     DocumentDescription,
@@ -575,17 +579,6 @@ export async function renderPdf(
 // The trust center's connection check: GET /v1/connection with a session token
 // ---------------------------------------------------------------------------------------------
 
-function isRelayConnectionCheck(value: unknown): value is RelayConnectionCheck {
-    const v = value as Partial<RelayConnectionCheck> | null;
-    return (
-        typeof v === 'object' &&
-        v !== null &&
-        typeof v.orgId === 'string' &&
-        typeof v.keyId === 'string' &&
-        typeof v.tokenExpiresAt === 'string'
-    );
-}
-
 /**
  * Asks the relay whether it accepts this org's key as it is now, with a session token Apex just
  * minted. Resolves with what the relay verified; rejects with a RelayRequestError (`http` 401 when
@@ -606,7 +599,7 @@ export async function checkRelayConnection(
     const timer = setTimeout(() => controller.abort(), timeoutMs);
     let response: Response;
     try {
-        response = await fetchImpl(base + RELAY_CONNECTION_PATH, {
+        response = await fetchImpl(base + RELAY_PATHS.connection, {
             method: 'GET',
             headers: { accept: 'application/json', authorization: `Bearer ${session.token}` },
             // The session token is the only credential; the relay must never see Salesforce cookies.

@@ -31,6 +31,7 @@ import getUsage from '@salesforce/apex/UsageController.getUsage';
 
 import { checkRelayConnection, checkRelayHealth, RelayRequestError } from 'c/relayClient';
 import type { RelayStatus } from 'c/relayClient';
+import type { RelayConnectionCheck } from 'c/relayContract';
 import {
     EXPORT_MAX_PAGE_SIZE,
     PACKAGE_DATA_OBJECTS,
@@ -46,7 +47,6 @@ import type {
     KnowledgeOriginal,
     OrgKeyStatus,
     PurgePage,
-    RelayConnectionCheck,
     RetentionCounts,
     RetentionJobState,
     RetentionKind,
