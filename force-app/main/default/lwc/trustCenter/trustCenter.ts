@@ -600,7 +600,8 @@ export default class TrustCenter extends LightningElement {
         } finally {
             this.relayBusy = false;
         }
-        await this.loadRelay();
+        // Apex just answered the key status: only the relay's verdict on the new key is unknown.
+        await this.checkRelay();
     }
 
     handleDisconnect(): void {
@@ -627,7 +628,7 @@ export default class TrustCenter extends LightningElement {
             this.relayBusy = false;
             this.confirmingDisconnect = false;
         }
-        await this.loadRelay();
+        await this.checkRelay();
     }
 
     // ================================================================================ retention

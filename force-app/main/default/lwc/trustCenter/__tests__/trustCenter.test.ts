@@ -585,11 +585,14 @@ describe('c-trust-center: relay connection', () => {
         expect(q(element, '[data-id="save-key"]').label).toBe('c.Resident_TrustCenter_Connect');
         expect(maybe(element, '[data-id="disconnect"]')).toBeNull();
         await type(q(element, '[data-id="new-key"]'), '  v1:k1:abc  ');
-        mocks.getOrgKeyStatus.mockResolvedValue({ configured: true, keyId: 'k1' });
         await click(element, '[data-id="save-key"]');
         expect(mocks.saveOrgKey).toHaveBeenCalledWith({ orgKey: 'v1:k1:abc' });
         expect(mocks.rotateOrgKey).not.toHaveBeenCalled();
+        // The status shown is saveOrgKey's answer (getOrgKeyStatus still says "none" and is not
+        // asked again), and the relay is asked about the new key.
         expect(text(element, '[data-id="relay-key"]')).toBe('An org key is stored, key id k1.');
+        expect(mocks.getOrgKeyStatus).toHaveBeenCalledTimes(1);
+        expect(q(element, '[data-id="relay-key-check"]').dataset.state).toBe('accepted');
     });
 
     it('rotates to a pasted key, then checks the connection again', async () => {
@@ -613,7 +616,10 @@ describe('c-trust-center: relay connection', () => {
         expect(text(element, '[data-id="relay-key"]')).toBe('An org key is stored, key id k2.');
         expect(text(element, '[data-id="relay-key-check"]')).toContain('key id k2');
         expect(q(element, '[data-id="new-key"]').value).toBe('');
-        expect(mocks.getOrgKeyStatus).toHaveBeenCalledTimes(2);
+        // The rotation's own answer is the key status: the section is not loaded again.
+        expect(mocks.getOrgKeyStatus).toHaveBeenCalledTimes(1);
+        expect(mocks.getRelayConnection).toHaveBeenCalledTimes(1);
+        expect(mocks.getRelaySession).toHaveBeenCalledTimes(2);
     });
 
     it('shows the Apex refusal at the key field when the key id is the one in use', async () => {
@@ -653,10 +659,12 @@ describe('c-trust-center: relay connection', () => {
         expect(mocks.disconnectRelay).not.toHaveBeenCalled();
         expect(maybe(element, '[data-id="disconnect-confirm"]')).toBeNull();
 
-        mocks.getOrgKeyStatus.mockResolvedValue({ configured: false, keyId: null });
         await click(element, '[data-id="disconnect"]');
         await click(element, '[data-id="disconnect-confirm-button"]');
         expect(mocks.disconnectRelay).toHaveBeenCalledTimes(1);
+        // disconnectRelay's answer is the status shown; the section is not loaded again.
+        expect(mocks.getOrgKeyStatus).toHaveBeenCalledTimes(1);
+        expect(mocks.getRelayConnection).toHaveBeenCalledTimes(1);
         expect(text(element, '[data-id="relay-notice"]')).toBe(
             'Disconnected. The org key is removed; the coworker and documents now say the relay is not connected.'
         );
