@@ -349,7 +349,7 @@ export default class TrustCenter extends LightningElement {
     private retentionNotice?: Notice;
     job?: RetentionJobState;
     jobBusy = false;
-    /** The run this page started and is polling, or last saw finish. */
+    /** The run this page started and is polling; once finished it is the job's `lastRun`. */
     activeRun?: RetentionRunState;
     private jobNotice?: Notice;
     private savedRetention?: RetentionSettings;
@@ -866,7 +866,7 @@ export default class TrustCenter extends LightningElement {
             if (FINISHED_STATUSES.has(run.status)) {
                 const waitingForCounts = run.status === 'Completed' && run.counts === null;
                 if (!waitingForCounts || ++pollsForCounts >= MAX_POLLS_FOR_COUNTS) {
-                    await this.refreshAfterRun();
+                    this.finishRun(run);
                     return;
                 }
             }
@@ -874,11 +874,15 @@ export default class TrustCenter extends LightningElement {
         this.jobNotice = { variant: 'warning', text: jobStillRunningLabel };
     }
 
-    private async refreshAfterRun(): Promise<void> {
-        try {
-            this.job = (await getRetentionJob()) as RetentionJobState;
-        } catch {
-            // The run's own answer is already shown; a stale "last run" line is all that is lost.
+    /**
+     * The finished run is now the job's last run: shown from the poll's own answer (asking for the
+     * job again would tell nothing new: a manual run changes neither the schedule nor the next
+     * run). The rows it deleted change the export's counts, so those are read again.
+     */
+    private finishRun(run: RetentionRunState): void {
+        if (this.job) {
+            this.job = { ...this.job, lastRun: run };
+            this.activeRun = undefined;
         }
         this.loadExportObjects();
     }

@@ -866,7 +866,11 @@ describe('c-trust-center: retention', () => {
             'Resident Tasks: 4'
         ]);
         expect(maybe(element, '[data-id="job-running"]')).toBeNull();
-        expect(mocks.getRetentionJob).toHaveBeenCalledTimes(2);
+        expect(q(element, '[data-id="job-run-now"]').disabled).toBe(false);
+        // The last poll's answer is what is shown: the job is not asked for again.
+        expect(mocks.getRetentionJob).toHaveBeenCalledTimes(1);
+        // The rows the run deleted change the export's counts, so those are read again.
+        expect(mocks.listExportObjects).toHaveBeenCalledTimes(2);
     });
 
     it('shows the platform error when the run fails', async () => {
