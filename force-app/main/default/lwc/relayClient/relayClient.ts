@@ -31,6 +31,15 @@ export type RelayStatus =
       }
     | { state: 'not_configured' };
 
+/**
+ * What Apex's `RelayConnectionController.getRelayConnection` answers: the relay's address (for
+ * `checkRelayHealth`) and whether the org key is stored.
+ */
+export interface RelayConnection {
+    relayUrl: string | null;
+    keyConfigured: boolean;
+}
+
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
 
 /** A relay URL must be absolute https (http only for a loopback address used in local development). */

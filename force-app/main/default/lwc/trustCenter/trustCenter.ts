@@ -30,7 +30,7 @@ import recordPurge from '@salesforce/apex/DataPurgeController.recordPurge';
 import getUsage from '@salesforce/apex/UsageController.getUsage';
 
 import { checkRelayConnection, checkRelayHealth, RelayRequestError } from 'c/relayClient';
-import type { RelayStatus } from 'c/relayClient';
+import type { RelayConnection, RelaySession, RelayStatus } from 'c/relayClient';
 import type { RelayConnectionCheck } from 'c/relayContract';
 import {
     EXPORT_MAX_PAGE_SIZE,
@@ -191,12 +191,6 @@ const SUBPROCESSOR_LABELS: Record<string, { role: string; sees: string }> = {
 
 type Notice = { variant: 'success' | 'warning' | 'error'; text: string };
 type SectionNotice = (Notice & { className: string; role: string }) | undefined;
-
-/** What `RelayConnectionController.getRelayConnection` answers. */
-interface RelayConnection {
-    relayUrl: string | null;
-    keyConfigured: boolean;
-}
 
 type KeyCheck =
     | { state: 'checking' }
@@ -456,10 +450,9 @@ export default class TrustCenter extends LightningElement {
         }
         this.keyCheck = { state: 'checking' };
         try {
-            const session = (await getRelaySession({ scopes: [CONNECTION_CHECK_SCOPE] })) as {
-                relayUrl: string;
-                token: string;
-            };
+            const session = (await getRelaySession({
+                scopes: [CONNECTION_CHECK_SCOPE]
+            })) as RelaySession;
             const check = await checkRelayConnection(session);
             this.keyCheck = { state: 'accepted', check };
         } catch (error) {
