@@ -33,6 +33,7 @@ import { checkRelayConnection, checkRelayHealth, RelayRequestError } from 'c/rel
 import type { RelayConnection, RelaySession, RelayStatus } from 'c/relayClient';
 import type { RelayConnectionCheck } from 'c/relayContract';
 import {
+    defaultRetentionSettings,
     EXPORT_MAX_PAGE_SIZE,
     PACKAGE_DATA_OBJECTS,
     RETENTION_KINDS,
@@ -241,26 +242,18 @@ export function validateRetention(form: Record<RetentionKind, string>): {
         values[kind] = days;
     }
     if (problems.length > 0) return { problems };
-    return {
-        problems,
-        settings: {
-            tasks: values.tasks as number,
-            activity: values.activity as number,
-            reportRuns: values.reportRuns as number,
-            feedback: values.feedback as number,
-            knowledge: values.knowledge ?? null
-        }
-    };
+    // Every kind has a value here: a number, or null for an empty knowledge window.
+    return { problems, settings: values as RetentionSettings };
 }
 
+/** The form's text per kind; a window of null (knowledge kept until removed) is an empty field. */
 function formOf(settings: RetentionSettings): Record<RetentionKind, string> {
-    return {
-        tasks: String(settings.tasks),
-        activity: String(settings.activity),
-        reportRuns: String(settings.reportRuns),
-        feedback: String(settings.feedback),
-        knowledge: settings.knowledge === null ? '' : String(settings.knowledge)
-    };
+    return Object.fromEntries(
+        RETENTION_KINDS.map(({ kind }) => {
+            const days: number | null = settings[kind];
+            return [kind, days === null ? '' : String(days)];
+        })
+    ) as Record<RetentionKind, string>;
 }
 
 /**
@@ -332,13 +325,7 @@ export default class TrustCenter extends LightningElement {
     // ---- retention ----
     retentionLoading = false;
     retentionLoadError?: string;
-    retentionForm: Record<RetentionKind, string> = formOf({
-        tasks: 90,
-        activity: 365,
-        reportRuns: 90,
-        feedback: 365,
-        knowledge: null
-    });
+    retentionForm: Record<RetentionKind, string> = formOf(defaultRetentionSettings());
     retentionSaving = false;
     private retentionNotice?: Notice;
     job?: RetentionJobState;

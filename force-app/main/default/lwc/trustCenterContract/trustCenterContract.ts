@@ -97,8 +97,11 @@ export interface RetentionSettings {
     knowledge: number | null;
 }
 
+/** The windows a new org starts with: each kind's `defaultDays` in RETENTION_KINDS. */
 export function defaultRetentionSettings(): RetentionSettings {
-    return { tasks: 90, activity: 365, reportRuns: 90, feedback: 365, knowledge: null };
+    return Object.fromEntries(
+        RETENTION_KINDS.map(({ kind, defaultDays }) => [kind, defaultDays])
+    ) as unknown as RetentionSettings;
 }
 
 /** A problem with a retention window, for the field it belongs to (the message is a label's text). */

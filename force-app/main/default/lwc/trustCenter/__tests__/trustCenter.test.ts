@@ -1,7 +1,12 @@
 import { createElement } from 'lwc';
 import TrustCenter from 'c/trustCenter';
 import { flushPromises, jsonResponse, resetDom } from '@resident/jest-utils';
-import { PACKAGE_DATA_OBJECTS, RETENTION_MAX_DAYS, SUBPROCESSORS } from 'c/trustCenterContract';
+import {
+    defaultRetentionSettings,
+    PACKAGE_DATA_OBJECTS,
+    RETENTION_MAX_DAYS,
+    SUBPROCESSORS
+} from 'c/trustCenterContract';
 import type {
     ExportFile,
     ExportObjectInfo,
@@ -699,6 +704,16 @@ describe('c-trust-center: retention', () => {
         }
         return found;
     }
+
+    it('starts a new org with the windows RETENTION_KINDS names (RetentionDefaults.cls agrees)', () => {
+        expect(defaultRetentionSettings()).toEqual({
+            tasks: 90,
+            activity: 365,
+            reportRuns: 90,
+            feedback: 365,
+            knowledge: null
+        });
+    });
 
     it('shows each window, knowledge empty meaning "until removed"', async () => {
         const element = await mount();
