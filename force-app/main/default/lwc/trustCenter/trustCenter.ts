@@ -184,8 +184,14 @@ const RETENTION_LABELS: Record<RetentionKind, string> = {
     knowledge: retentionKnowledgeLabel
 };
 
-/** The subprocessors' Custom Labels, by the contract's name (a test checks the texts agree). */
-const SUBPROCESSOR_LABELS: Record<string, { role: string; sees: string }> = {
+/**
+ * The subprocessors' Custom Labels, by the contract's name: a subprocessor added to the contract
+ * without its labels fails to compile (a test checks the texts agree).
+ */
+const SUBPROCESSOR_LABELS: Record<
+    (typeof SUBPROCESSORS)[number]['name'],
+    { role: string; sees: string }
+> = {
     Cloudflare: { role: cloudflareRoleLabel, sees: cloudflareSeesLabel },
     Anthropic: { role: anthropicRoleLabel, sees: anthropicSeesLabel }
 };
@@ -198,6 +204,12 @@ type KeyCheck =
     | { state: 'accepted'; check: RelayConnectionCheck }
     | { state: 'refused'; message: string }
     | { state: 'not_checked'; message: string };
+
+interface Column {
+    label: string;
+    fieldName: string;
+    type?: string;
+}
 
 interface CountLine {
     key: string;
@@ -219,7 +231,7 @@ function withNotice(notice: Notice | undefined): SectionNotice {
 }
 
 /** Whole days from the bounds, or a problem; an empty knowledge window means "until removed". */
-export function validateRetention(form: Record<RetentionKind, string>): {
+function validateRetention(form: Record<RetentionKind, string>): {
     settings?: RetentionSettings;
     problems: RetentionProblem[];
 } {
@@ -284,14 +296,16 @@ export default class TrustCenter extends LightningElement {
         disconnectConfirm: disconnectConfirmLabel,
         retentionTitle: retentionTitleLabel,
         retentionHelp: retentionHelpLabel,
-        retentionDaysHelp: retentionDaysHelpLabel,
-        retentionKnowledgeHelp: retentionKnowledgeHelpLabel,
         retentionSave: retentionSaveLabel,
         jobTitle: jobTitleLabel,
         schedule: scheduleLabel,
         unschedule: unscheduleLabel,
         runNow: runNowLabel,
         jobRunning: jobRunningLabel,
+        jobNextRun: jobNextRunLabel,
+        jobStarted: jobStartedLabel,
+        jobFinished: jobFinishedLabel,
+        jobNothingDeleted: jobNothingDeletedLabel,
         exportTitle: exportTitleLabel,
         exportHelp: exportHelpLabel,
         export: exportLabel,
@@ -301,6 +315,8 @@ export default class TrustCenter extends LightningElement {
         purge: purgeLabel,
         purgeConfirm: purgeConfirmLabel,
         purgeConfirmButton: purgeConfirmButtonLabel,
+        purgeDeleted: purgeDeletedLabel,
+        purgeLeft: purgeLeftLabel,
         usageTitle: usageTitleLabel,
         usageHelp: usageHelpLabel,
         usageMonths: usageMonthsLabel,
@@ -309,6 +325,28 @@ export default class TrustCenter extends LightningElement {
         subprocessorRole: subprocessorRoleLabel,
         subprocessorSees: subprocessorSeesLabel
     };
+
+    /** Fixed for the page's life: the bounds of a retention window and the tables' columns. */
+    readonly retentionMin = RETENTION_MIN_DAYS;
+    readonly retentionMax = RETENTION_MAX_DAYS;
+    readonly objectColumns: readonly Column[] = [
+        { label: objectColumnLabel, fieldName: 'label' },
+        { label: rowsColumnLabel, fieldName: 'rowCount', type: 'number' }
+    ];
+    readonly usageColumns: readonly Column[] = [
+        { label: usageMonthLabel, fieldName: 'month' },
+        { label: usageUserLabel, fieldName: 'userName' },
+        { label: usageTasksLabel, fieldName: 'tasks', type: 'number' },
+        { label: usageToolCallsLabel, fieldName: 'toolCalls', type: 'number' },
+        { label: usageDocumentsLabel, fieldName: 'documents', type: 'number' },
+        { label: usageReportRunsLabel, fieldName: 'reportRuns', type: 'number' },
+        { label: usageTokensLabel, fieldName: 'tokens', type: 'number' }
+    ];
+    readonly usageMonthOptions: readonly { label: string; value: string }[] =
+        USAGE_MONTH_CHOICES.map((months) => ({
+            label: formatLabel(usageMonthsOptionLabel, months),
+            value: String(months)
+        }));
 
     // ---- relay connection ----
     relayLoading = false;
@@ -658,14 +696,6 @@ export default class TrustCenter extends LightningElement {
         }));
     }
 
-    get retentionMin(): number {
-        return RETENTION_MIN_DAYS;
-    }
-
-    get retentionMax(): number {
-        return RETENTION_MAX_DAYS;
-    }
-
     get retentionNoticeView(): SectionNotice {
         return withNotice(this.retentionNotice);
     }
@@ -710,10 +740,6 @@ export default class TrustCenter extends LightningElement {
         return formatLabel(jobScheduledLabel, job.cronExpression ?? '', job.scheduledByName ?? '');
     }
 
-    get jobNextRunLabel(): string {
-        return jobNextRunLabel;
-    }
-
     get jobNextRunAt(): string | null {
         return this.job?.nextRunAt ?? null;
     }
@@ -731,14 +757,6 @@ export default class TrustCenter extends LightningElement {
         const run = this.shownRun;
         if (!run) return jobNeverRunLabel;
         return formatLabel(jobLastRunLabel, run.status);
-    }
-
-    get runStartedLabel(): string {
-        return jobStartedLabel;
-    }
-
-    get runFinishedLabel(): string {
-        return jobFinishedLabel;
     }
 
     get runIsRunning(): boolean {
@@ -763,10 +781,6 @@ export default class TrustCenter extends LightningElement {
             run.counts !== null &&
             this.runCountLines.length === 0
         );
-    }
-
-    get nothingDeletedText(): string {
-        return jobNothingDeletedLabel;
     }
 
     get jobNoticeView(): SectionNotice {
@@ -887,13 +901,6 @@ export default class TrustCenter extends LightningElement {
 
     get exportReady(): boolean {
         return !this.exportLoading && !this.exportLoadError;
-    }
-
-    get objectColumns(): { label: string; fieldName: string; type?: string }[] {
-        return [
-            { label: objectColumnLabel, fieldName: 'label' },
-            { label: rowsColumnLabel, fieldName: 'rowCount', type: 'number' }
-        ];
     }
 
     get exportDisabled(): boolean {
@@ -1069,14 +1076,6 @@ export default class TrustCenter extends LightningElement {
         return this.purgeLeftLines.length > 0;
     }
 
-    get purgeDeletedTitle(): string {
-        return purgeDeletedLabel;
-    }
-
-    get purgeLeftTitle(): string {
-        return purgeLeftLabel;
-    }
-
     handlePurgeNameChange(event: CustomEvent<{ value: string }>): void {
         this.purgeNameTyped = event.detail?.value ?? '';
         this.confirmingPurge = false;
@@ -1199,25 +1198,6 @@ export default class TrustCenter extends LightningElement {
         this.loadUsage();
     }
 
-    get usageMonthOptions(): { label: string; value: string }[] {
-        return USAGE_MONTH_CHOICES.map((months) => ({
-            label: formatLabel(usageMonthsOptionLabel, months),
-            value: String(months)
-        }));
-    }
-
-    get usageColumns(): { label: string; fieldName: string; type?: string }[] {
-        return [
-            { label: usageMonthLabel, fieldName: 'month' },
-            { label: usageUserLabel, fieldName: 'userName' },
-            { label: usageTasksLabel, fieldName: 'tasks', type: 'number' },
-            { label: usageToolCallsLabel, fieldName: 'toolCalls', type: 'number' },
-            { label: usageDocumentsLabel, fieldName: 'documents', type: 'number' },
-            { label: usageReportRunsLabel, fieldName: 'reportRuns', type: 'number' },
-            { label: usageTokensLabel, fieldName: 'tokens', type: 'number' }
-        ];
-    }
-
     get usageTableRows(): (UsageRow & { key: string })[] {
         return this.usageRows.map((row) => ({ ...row, key: `${row.month}:${row.userId}` }));
     }
@@ -1240,8 +1220,8 @@ export default class TrustCenter extends LightningElement {
         return SUBPROCESSORS.map((s) => ({
             name: s.name,
             url: s.url,
-            role: SUBPROCESSOR_LABELS[s.name]?.role ?? s.role,
-            sees: SUBPROCESSOR_LABELS[s.name]?.sees ?? s.sees
+            role: SUBPROCESSOR_LABELS[s.name].role,
+            sees: SUBPROCESSOR_LABELS[s.name].sees
         }));
     }
 }
