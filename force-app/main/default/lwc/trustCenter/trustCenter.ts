@@ -143,6 +143,7 @@ import purgeStuckLabel from '@salesforce/label/c.Resident_TrustCenter_PurgeStuck
 import purgeDeletedLabel from '@salesforce/label/c.Resident_TrustCenter_PurgeDeleted';
 import purgeLeftLabel from '@salesforce/label/c.Resident_TrustCenter_PurgeLeft';
 import purgeNotRecordedLabel from '@salesforce/label/c.Resident_TrustCenter_PurgeNotRecorded';
+import purgeRecordedLabel from '@salesforce/label/c.Resident_TrustCenter_PurgeRecorded';
 import usageTitleLabel from '@salesforce/label/c.Resident_TrustCenter_UsageTitle';
 import usageHelpLabel from '@salesforce/label/c.Resident_TrustCenter_UsageHelp';
 import usageMonthsLabel from '@salesforce/label/c.Resident_TrustCenter_UsageMonths';
@@ -1167,9 +1168,10 @@ export default class TrustCenter extends LightningElement {
         }
         this.purgeProgress = 100;
         this.purgeNameTyped = '';
+        // Either the purge is on the record or the admin is told it is not: never both.
         this.purgeNotice = {
             variant: notRecorded ? 'warning' : 'success',
-            text: [formatLabel(purgeDoneLabel, done), notRecorded].filter(Boolean).join(' ')
+            text: `${formatLabel(purgeDoneLabel, done)} ${notRecorded ?? purgeRecordedLabel}`
         };
         this.loadUsage();
     }

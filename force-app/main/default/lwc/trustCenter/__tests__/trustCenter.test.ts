@@ -249,6 +249,21 @@ jest.mock(
     { virtual: true }
 );
 jest.mock(
+    '@salesforce/label/c.Resident_TrustCenter_ExportNotRecorded',
+    () => mockLabel('Resident_TrustCenter_ExportNotRecorded'),
+    { virtual: true }
+);
+jest.mock(
+    '@salesforce/label/c.Resident_TrustCenter_PurgeNotRecorded',
+    () => mockLabel('Resident_TrustCenter_PurgeNotRecorded'),
+    { virtual: true }
+);
+jest.mock(
+    '@salesforce/label/c.Resident_TrustCenter_PurgeRecorded',
+    () => mockLabel('Resident_TrustCenter_PurgeRecorded'),
+    { virtual: true }
+);
+jest.mock(
     '@salesforce/label/c.Resident_TrustCenter_PurgeTypeName',
     () => mockLabel('Resident_TrustCenter_PurgeTypeName'),
     { virtual: true }
@@ -486,6 +501,8 @@ function apexError(message: string): { body: { message: string } } {
 }
 
 let createdBlobs: Blob[];
+/** Every link the page clicked, as it was at the click: which link, and the file it pointed at. */
+let clickedLinks: { dataId?: string; href: string | null; download: string | null }[];
 
 beforeEach(() => {
     setUpHappyOrg();
@@ -503,8 +520,17 @@ beforeEach(() => {
         }),
         revokeObjectURL: jest.fn()
     });
-    // jsdom cannot navigate to a blob: URL; the click is what the test checks.
-    jest.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => undefined);
+    // jsdom cannot navigate to a blob: URL; which link was clicked, pointing where, is what counts.
+    clickedLinks = [];
+    jest.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (
+        this: HTMLAnchorElement
+    ) {
+        clickedLinks.push({
+            dataId: this.dataset.id,
+            href: this.getAttribute('href'),
+            download: this.getAttribute('download')
+        });
+    });
 });
 
 afterEach(() => {
@@ -942,7 +968,7 @@ describe('c-trust-center: export', () => {
         fileExtension: 'pdf',
         contentSize: 9_000_000,
         base64: null,
-        skippedReason: 'larger than 4 MB'
+        skippedReason: 'larger than 2 MB'
     };
 
     function stubPages(): void {
@@ -1051,7 +1077,14 @@ describe('c-trust-center: export', () => {
         const link = q(element, '[data-id="export-download"]') as unknown as HTMLAnchorElement;
         expect(link.getAttribute('href')).toBe('blob:export-1');
         expect(link.getAttribute('download')).toMatch(/^resident-export-\d{4}-\d{2}-\d{2}\.json$/);
-        expect(HTMLAnchorElement.prototype.click).toHaveBeenCalled();
+        // One click, on the download link, already pointing at this export's file (blob 1).
+        expect(clickedLinks).toEqual([
+            {
+                dataId: 'export-download',
+                href: 'blob:export-1',
+                download: link.getAttribute('download')
+            }
+        ]);
 
         expect(mocks.recordExport).toHaveBeenCalledWith({
             counts: {
@@ -1066,8 +1099,37 @@ describe('c-trust-center: export', () => {
             }
         });
         expect(text(element, '[data-id="export-notice"]')).toBe(
-            'Export ready: 8 rows. The download has started. Some originals were too large to include: Handbook.pdf: larger than 4 MB'
+            'Export ready: 8 rows. The download has started. Some originals were too large to include: Handbook.pdf: larger than 2 MB'
         );
+    });
+
+    it('hands over the file when the export cannot be logged, and says it was not logged', async () => {
+        stubPages();
+        mocks.exportKnowledgeOriginal.mockResolvedValue(null);
+        mocks.recordExport.mockRejectedValue(
+            apexError('Insufficient access rights on object Resident_Activity__c')
+        );
+        const element = await mount();
+        await click(element, '[data-id="export-start"]');
+        await flushPromises();
+
+        expect(mocks.recordExport).toHaveBeenCalledTimes(1);
+        expect(createdBlobs).toHaveLength(1);
+        const file = JSON.parse(await readBlob(createdBlobs[0]!)) as ExportFile;
+        expect(file.objects.Resident_Task__c).toHaveLength(2);
+        expect(file.objects.Resident_Activity__c).toHaveLength(3);
+        expect(clickedLinks).toEqual([
+            {
+                dataId: 'export-download',
+                href: 'blob:export-1',
+                download: expect.stringMatching(/^resident-export-.*\.json$/)
+            }
+        ]);
+        const notice = q(element, '[data-id="export-notice"]');
+        expect(text(element, '[data-id="export-notice"]')).toBe(
+            'Export ready: 8 rows. The download has started. The export was not logged in the activity log: Insufficient access rights on object Resident_Activity__c'
+        );
+        expect(notice.getAttribute('role')).toBe('alert');
     });
 
     it('shows progress while it pages', async () => {
@@ -1181,6 +1243,44 @@ describe('c-trust-center: purge', () => {
             'Resident Tasks: 3'
         ]);
         expect(maybe(element, '[data-id="purge-left"]')).toBeNull();
+    });
+
+    it('says when a complete purge could not be logged, and never that it was', async () => {
+        stubPurge();
+        mocks.recordPurge.mockRejectedValue(
+            apexError('Insufficient access rights on object Resident_Activity__c')
+        );
+        const element = await mount();
+        await type(q(element, '[data-id="purge-org-name"]'), 'Acme Corporation');
+        await click(element, '[data-id="purge-start"]');
+        mocks.listExportObjects.mockResolvedValue(exportObjects());
+        await click(element, '[data-id="purge-confirm-button"]');
+        await flushPromises();
+
+        expect(mocks.recordPurge).toHaveBeenCalledTimes(1);
+        expect(text(element, '[data-id="purge-notice"]')).toBe(
+            'Purge complete: 2508 rows deleted. The purge was not logged in the activity log: Insufficient access rights on object Resident_Activity__c'
+        );
+        expect(q(element, '[data-id="purge-notice"]').getAttribute('role')).toBe('alert');
+        expect(texts(element, '[data-id="purge-deleted"] li')).toEqual([
+            'Resident Knowledge Chunks: 5',
+            'Resident Activities: 2500',
+            'Resident Tasks: 3'
+        ]);
+    });
+
+    it('says a purge that stopped could not be logged either', async () => {
+        stubPurge('Resident_Task__c');
+        mocks.recordPurge.mockRejectedValue(apexError('Request timed out'));
+        const element = await mount();
+        await type(q(element, '[data-id="purge-org-name"]'), 'Acme Corporation');
+        await click(element, '[data-id="purge-start"]');
+        await click(element, '[data-id="purge-confirm-button"]');
+        await flushPromises();
+
+        expect(text(element, '[data-id="purge-notice"]')).toBe(
+            'The purge stopped: DELETE_FAILED: entity is locked. What was deleted and what is left are listed below. The purge was not logged in the activity log: Request timed out'
+        );
     });
 
     it('cancels without deleting anything', async () => {
