@@ -1,14 +1,12 @@
 import { base64url } from 'jose';
 import { describe, expect, it } from 'vitest';
 import {
+    isRelayConnectionCheck,
     isRelayErrorBody,
     RELAY_PATHS,
+    type RelayConnectionCheck,
     type RelayErrorBody
 } from '../../force-app/main/default/lwc/relayContract/relayContract';
-import {
-    RELAY_CONNECTION_PATH,
-    type RelayConnectionCheck
-} from '../../force-app/main/default/lwc/trustCenterContract/trustCenterContract';
 import { deriveOrgKey } from '../src/auth/orgKeys';
 import { fetchRelay, fetchRelayWith } from './relayTestHelpers';
 import {
@@ -44,8 +42,8 @@ function checkConnection(token: string | undefined, bindings?: Partial<Env>): Pr
         headers: token === undefined ? {} : { authorization: `Bearer ${token}` }
     };
     return bindings
-        ? fetchRelayWith(bindings, RELAY_CONNECTION_PATH, init)
-        : fetchRelay(RELAY_CONNECTION_PATH, init);
+        ? fetchRelayWith(bindings, RELAY_PATHS.connection, init)
+        : fetchRelay(RELAY_PATHS.connection, init);
 }
 
 async function expectUnauthorized(response: Response, reason: RegExp): Promise<void> {
@@ -59,16 +57,15 @@ async function expectUnauthorized(response: Response, reason: RegExp): Promise<v
 }
 
 describe('GET /v1/connection', () => {
-    it('is the path both the contract and the relay paths name', () => {
-        expect(RELAY_PATHS.connection).toBe(RELAY_CONNECTION_PATH);
-    });
-
     it('answers the org, the key id in use and the token expiry for a valid token', async () => {
         const before = Date.now();
         const response = await checkConnection(await testSessionToken());
         expect(response.status).toBe(200);
         expect(response.headers.get('cache-control')).toBe('no-store');
-        const check = (await response.json()) as RelayConnectionCheck;
+        const body: unknown = await response.json();
+        // The same guard the trust center's client applies to the answer.
+        expect(isRelayConnectionCheck(body)).toBe(true);
+        const check = body as RelayConnectionCheck;
         expect(check.orgId).toBe(TEST_ORG_ID);
         expect(check.keyId).toBe(TEST_KEY_ID);
         const expiresAt = Date.parse(check.tokenExpiresAt);

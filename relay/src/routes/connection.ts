@@ -1,6 +1,8 @@
 import { Hono } from 'hono';
-import { RELAY_PATHS } from '../../../force-app/main/default/lwc/relayContract/relayContract';
-import type { RelayConnectionCheck } from '../../../force-app/main/default/lwc/trustCenterContract/trustCenterContract';
+import {
+    RELAY_PATHS,
+    type RelayConnectionCheck
+} from '../../../force-app/main/default/lwc/relayContract/relayContract';
 import { requireSession } from '../auth/requireSession';
 import type { RelayEnv } from '../relayEnv';
 

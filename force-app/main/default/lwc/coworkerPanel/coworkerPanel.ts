@@ -18,7 +18,7 @@ import searchRecords from '@salesforce/apex/CoworkerDataController.searchRecords
 import findChunks from '@salesforce/apex/KnowledgeController.findChunks';
 import getOrgHealth from '@salesforce/apex/OrgHealthController.getOrgHealth';
 import { checkRelayHealth } from 'c/relayClient';
-import type { RelayStatus } from 'c/relayClient';
+import type { RelayConnection, RelayStatus } from 'c/relayClient';
 import { CoworkerSession } from 'c/coworkerSession';
 import { formatLabel, readableError } from 'c/userMessages';
 import type { CoworkerApex } from 'c/coworkerSession';
@@ -133,12 +133,6 @@ type PanelState =
     /** The relay is configured but the org key is not stored: no session can be minted yet. */
     | 'not_connected'
     | 'settings_failed';
-
-/** What `RelayConnectionController.getRelayConnection` answers. */
-interface RelayConnection {
-    relayUrl: string | null;
-    keyConfigured: boolean;
-}
 
 const TOOL_LABELS: Record<ToolName, string> = {
     query_records: queryRecordsLabel,

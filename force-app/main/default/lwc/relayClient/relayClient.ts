@@ -2,11 +2,15 @@
  * The one way components talk to the relay. Everything else in the product reaches Salesforce
  * through the user's session; only the relay's three jobs (LLM, PDF, scheduling) come through here.
  */
-import { REQUEST_ID_HEADER, RELAY_PATHS, isRelayErrorBody, isRelayHealth } from 'c/relayContract';
-import type { RelayErrorType, RelayHealth } from 'c/relayContract';
+import {
+    REQUEST_ID_HEADER,
+    RELAY_PATHS,
+    isRelayConnectionCheck,
+    isRelayErrorBody,
+    isRelayHealth
+} from 'c/relayContract';
+import type { RelayConnectionCheck, RelayErrorType, RelayHealth } from 'c/relayContract';
 import { DOCUMENT_LIMITS, PDF_WARNINGS_HEADER, parsePdfWarnings } from 'c/documentModel';
-import { RELAY_CONNECTION_PATH } from 'c/trustCenterContract';
-import type { RelayConnectionCheck } from 'c/trustCenterContract';
 import type {
     Block,
     DocumentDescription,
@@ -26,6 +30,15 @@ export type RelayStatus =
           detail: string;
       }
     | { state: 'not_configured' };
+
+/**
+ * What Apex's `RelayConnectionController.getRelayConnection` answers: the relay's address (for
+ * `checkRelayHealth`) and whether the org key is stored.
+ */
+export interface RelayConnection {
+    relayUrl: string | null;
+    keyConfigured: boolean;
+}
 
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
 
@@ -50,6 +63,35 @@ export function normaliseRelayUrl(relayUrl: string | null | undefined): string |
     return url.origin + url.pathname.replace(/\/+$/, '');
 }
 
+/** The time limit ran out (the message says how long it was). */
+class RelayTimeout extends Error {}
+
+/**
+ * Runs `work` under a time limit: at `timeoutMs` its signal aborts and the answer is a
+ * `RelayTimeout`, whatever `work` is waiting for then, the answer's headers or its body. A hung
+ * connection or a stalled body must end in a message the user can act on, not an endless spinner.
+ */
+async function withTimeout<T>(
+    timeoutMs: number,
+    work: (signal: AbortSignal) => Promise<T>
+): Promise<T> {
+    const controller = new AbortController();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const expired = new Promise<never>((_resolve, reject) => {
+        // eslint-disable-next-line @lwc/lwc/no-async-operation
+        timer = setTimeout(() => {
+            // Rejected before the abort, so the time limit, not the aborted fetch, is the answer.
+            reject(new RelayTimeout(`no answer in ${timeoutMs} ms`));
+            controller.abort();
+        }, timeoutMs);
+    });
+    try {
+        return await Promise.race([work(controller.signal), expired]);
+    } finally {
+        clearTimeout(timer);
+    }
+}
+
 /** Asks the relay whether it is up. Never throws: every failure becomes a status the panel can show. */
 export async function checkRelayHealth(
     relayUrl: string | null | undefined,
@@ -60,48 +102,40 @@ export async function checkRelayHealth(
     if (!base) {
         return { state: 'not_configured' };
     }
-    const controller = new AbortController();
-    let timedOut = false;
-    // A hung connection must end in a message the user can act on, not an endless spinner.
-    // eslint-disable-next-line @lwc/lwc/no-async-operation
-    const timer = setTimeout(() => {
-        timedOut = true;
-        controller.abort();
-    }, timeoutMs);
     try {
-        const response = await fetchImpl(base + RELAY_PATHS.health, {
-            method: 'GET',
-            headers: { accept: 'application/json' },
-            // The health check carries no credential, and the relay must not set cookies.
-            credentials: 'omit',
-            signal: controller.signal
+        return await withTimeout(timeoutMs, async (signal): Promise<RelayStatus> => {
+            const response = await fetchImpl(base + RELAY_PATHS.health, {
+                method: 'GET',
+                headers: { accept: 'application/json' },
+                // The health check carries no credential, and the relay must not set cookies.
+                credentials: 'omit',
+                signal
+            });
+            const body: unknown = await response.json().catch(() => undefined);
+            if (!response.ok) {
+                const detail = isRelayErrorBody(body)
+                    ? `${response.status} ${body.error.message} (request ${body.error.requestId})`
+                    : `HTTP ${response.status}`;
+                return { state: 'unreachable', reason: 'http_error', detail };
+            }
+            if (!isRelayHealth(body)) {
+                return {
+                    state: 'unreachable',
+                    reason: 'bad_response',
+                    detail: 'not a Resident relay'
+                };
+            }
+            return { state: 'connected', health: body };
         });
-        const body: unknown = await response.json().catch(() => undefined);
-        if (!response.ok) {
-            const detail = isRelayErrorBody(body)
-                ? `${response.status} ${body.error.message} (request ${body.error.requestId})`
-                : `HTTP ${response.status}`;
-            return { state: 'unreachable', reason: 'http_error', detail };
-        }
-        if (!isRelayHealth(body)) {
-            return { state: 'unreachable', reason: 'bad_response', detail: 'not a Resident relay' };
-        }
-        return { state: 'connected', health: body };
     } catch (error) {
-        if (timedOut) {
-            return {
-                state: 'unreachable',
-                reason: 'timeout',
-                detail: `no answer in ${timeoutMs} ms`
-            };
+        if (error instanceof RelayTimeout) {
+            return { state: 'unreachable', reason: 'timeout', detail: error.message };
         }
         return {
             state: 'unreachable',
             reason: 'network',
             detail: (error as Error)?.message ?? 'network error'
         };
-    } finally {
-        clearTimeout(timer);
     }
 }
 
@@ -251,6 +285,48 @@ function isAbort(error: unknown, signal?: AbortSignal): boolean {
     return Boolean(signal?.aborted) || (error as Error)?.name === 'AbortError';
 }
 
+/**
+ * One request to the relay with a session token, as every authenticated route is asked: the
+ * address checked before anything is sent, the bearer token the only credential (`credentials:
+ * 'omit'`: the relay must never see Salesforce cookies), no answer at all as a RelayRequestError
+ * (`aborted` when `signal` stopped it, else `network`), and an HTTP error answer as the relay's
+ * own error. Answers the response once it is ok; reading its body is the caller's.
+ */
+async function fetchRelay(
+    session: RelaySession,
+    path: string,
+    init: { method: 'GET' | 'POST'; accept: string; jsonBody?: string },
+    signal: AbortSignal | undefined,
+    fetchImpl: FetchLike
+): Promise<Response> {
+    const base = normaliseRelayUrl(session.relayUrl);
+    if (!base) {
+        throw new RelayRequestError('network', 'The relay address is not a usable https URL.');
+    }
+    const headers: Record<string, string> = {
+        accept: init.accept,
+        authorization: `Bearer ${session.token}`
+    };
+    if (init.jsonBody !== undefined) headers['content-type'] = 'application/json';
+    let response: Response;
+    try {
+        response = await fetchImpl(base + path, {
+            method: init.method,
+            headers,
+            body: init.jsonBody,
+            credentials: 'omit',
+            signal
+        });
+    } catch (error) {
+        if (isAbort(error, signal)) throw new RelayRequestError('aborted', 'Stopped.');
+        throw new RelayRequestError('network', (error as Error)?.message || 'network error');
+    }
+    if (!response.ok) {
+        throw await httpFailure(response);
+    }
+    return response;
+}
+
 /** One SSE event as it arrived: its `event:` name and its joined `data:` lines. */
 interface RawSseEvent {
     event: string;
@@ -351,31 +427,17 @@ export async function* streamMessages(
     signal?: AbortSignal,
     fetchImpl: FetchLike = (input, init) => fetch(input, init)
 ): AsyncGenerator<RelayStreamEvent, void, undefined> {
-    const base = normaliseRelayUrl(session.relayUrl);
-    if (!base) {
-        throw new RelayRequestError('network', 'The relay address is not a usable https URL.');
-    }
-    let response: Response;
-    try {
-        response = await fetchImpl(base + RELAY_PATHS.messages, {
+    const response = await fetchRelay(
+        session,
+        RELAY_PATHS.messages,
+        {
             method: 'POST',
-            headers: {
-                'content-type': 'application/json',
-                accept: 'text/event-stream',
-                authorization: `Bearer ${session.token}`
-            },
-            body: JSON.stringify({ ...body, stream: true }),
-            // The session token is the only credential; the relay must never see Salesforce cookies.
-            credentials: 'omit',
-            signal
-        });
-    } catch (error) {
-        if (isAbort(error, signal)) throw new RelayRequestError('aborted', 'Stopped.');
-        throw new RelayRequestError('network', (error as Error)?.message || 'network error');
-    }
-    if (!response.ok) {
-        throw await httpFailure(response);
-    }
+            accept: 'text/event-stream',
+            jsonBody: JSON.stringify({ ...body, stream: true })
+        },
+        signal,
+        fetchImpl
+    );
     const requestId = response.headers?.get?.(REQUEST_ID_HEADER) ?? undefined;
     const contentType = response.headers?.get?.('content-type') ?? '';
     if (!response.body || !contentType.includes('text/event-stream')) {
@@ -512,10 +574,6 @@ export async function renderPdf(
     signal?: AbortSignal,
     fetchImpl: FetchLike = (input, init) => fetch(input, init)
 ): Promise<RenderedPdf> {
-    const base = normaliseRelayUrl(session.relayUrl);
-    if (!base) {
-        throw new RelayRequestError('network', 'The relay address is not a usable https URL.');
-    }
     const body = JSON.stringify(description);
     const breach = checkDocumentLimits(description, new TextEncoder().encode(body).length);
     if (breach) {
@@ -524,27 +582,13 @@ export async function renderPdf(
             breach
         });
     }
-    let response: Response;
-    try {
-        response = await fetchImpl(base + RELAY_PATHS.pdf, {
-            method: 'POST',
-            headers: {
-                'content-type': 'application/json',
-                accept: 'application/pdf',
-                authorization: `Bearer ${session.token}`
-            },
-            body,
-            // The session token is the only credential; the relay must never see Salesforce cookies.
-            credentials: 'omit',
-            signal
-        });
-    } catch (error) {
-        if (isAbort(error, signal)) throw new RelayRequestError('aborted', 'Stopped.');
-        throw new RelayRequestError('network', (error as Error)?.message || 'network error');
-    }
-    if (!response.ok) {
-        throw await httpFailure(response);
-    }
+    const response = await fetchRelay(
+        session,
+        RELAY_PATHS.pdf,
+        { method: 'POST', accept: 'application/pdf', jsonBody: body },
+        signal,
+        fetchImpl
+    );
     const requestId = response.headers?.get?.(REQUEST_ID_HEADER) ?? undefined;
     const contentType = response.headers?.get?.('content-type') ?? '';
     let bytes: ArrayBuffer;
@@ -575,58 +619,37 @@ export async function renderPdf(
 // The trust center's connection check: GET /v1/connection with a session token
 // ---------------------------------------------------------------------------------------------
 
-function isRelayConnectionCheck(value: unknown): value is RelayConnectionCheck {
-    const v = value as Partial<RelayConnectionCheck> | null;
-    return (
-        typeof v === 'object' &&
-        v !== null &&
-        typeof v.orgId === 'string' &&
-        typeof v.keyId === 'string' &&
-        typeof v.tokenExpiresAt === 'string'
-    );
-}
-
 /**
  * Asks the relay whether it accepts this org's key as it is now, with a session token Apex just
  * minted. Resolves with what the relay verified; rejects with a RelayRequestError (`http` 401 when
- * the key id is revoked or the key is wrong, `network` when the relay cannot be reached).
+ * the key id is revoked or the key is wrong, `network` when the relay cannot be reached or has not
+ * answered in full within `timeoutMs`, body included).
  */
 export async function checkRelayConnection(
     session: RelaySession,
     fetchImpl: FetchLike = (input, init) => fetch(input, init),
     timeoutMs: number = HEALTH_TIMEOUT_MS
 ): Promise<RelayConnectionCheck> {
-    const base = normaliseRelayUrl(session.relayUrl);
-    if (!base) {
-        throw new RelayRequestError('network', 'The relay address is not a usable https URL.');
-    }
-    const controller = new AbortController();
-    // A hung connection must end in a message the admin can act on, not an endless spinner.
-    // eslint-disable-next-line @lwc/lwc/no-async-operation
-    const timer = setTimeout(() => controller.abort(), timeoutMs);
-    let response: Response;
     try {
-        response = await fetchImpl(base + RELAY_CONNECTION_PATH, {
-            method: 'GET',
-            headers: { accept: 'application/json', authorization: `Bearer ${session.token}` },
-            // The session token is the only credential; the relay must never see Salesforce cookies.
-            credentials: 'omit',
-            signal: controller.signal
+        return await withTimeout(timeoutMs, async (signal) => {
+            const response = await fetchRelay(
+                session,
+                RELAY_PATHS.connection,
+                { method: 'GET', accept: 'application/json' },
+                signal,
+                fetchImpl
+            );
+            const body: unknown = await response.json().catch(() => undefined);
+            if (!isRelayConnectionCheck(body)) {
+                throw new RelayRequestError(
+                    'bad_response',
+                    'not a Resident relay connection answer'
+                );
+            }
+            return body;
         });
     } catch (error) {
-        const message = controller.signal.aborted
-            ? `no answer in ${timeoutMs} ms`
-            : (error as Error)?.message || 'network error';
-        throw new RelayRequestError('network', message);
-    } finally {
-        clearTimeout(timer);
+        if (error instanceof RelayTimeout) throw new RelayRequestError('network', error.message);
+        throw error;
     }
-    if (!response.ok) {
-        throw await httpFailure(response);
-    }
-    const body: unknown = await response.json().catch(() => undefined);
-    if (!isRelayConnectionCheck(body)) {
-        throw new RelayRequestError('bad_response', 'not a Resident relay connection answer');
-    }
-    return body;
 }

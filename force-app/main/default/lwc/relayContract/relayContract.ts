@@ -9,7 +9,7 @@ export const RELAY_PATHS = Object.freeze({
     health: '/healthz',
     messages: '/v1/messages',
     pdf: '/v1/pdf',
-    /** `GET`: proves the relay accepts this org's key as it is now (trustCenterContract `RelayConnectionCheck`). */
+    /** `GET`: proves the relay accepts this org's key as it is now (`RelayConnectionCheck`). */
     connection: '/v1/connection'
 });
 
@@ -29,6 +29,18 @@ export interface RelayHealth {
          */
         upstreamLabel?: string;
     };
+}
+
+/**
+ * What `GET /v1/connection` answers (bearer session token, any scope): proof that the relay accepts
+ * this org's key as it is now. A revoked key id or a wrong key gets the 401 `RelayErrorBody`
+ * instead. It repeats what the token says, so it reveals nothing new.
+ */
+export interface RelayConnectionCheck {
+    orgId: string;
+    keyId: string;
+    /** ISO 8601 expiry of the token the check used. */
+    tokenExpiresAt: string;
 }
 
 /** Every kind of error the relay answers with, so clients can branch on `type`, not on text. */
@@ -84,6 +96,18 @@ export function isRelayHealth(value: unknown): value is RelayHealth {
         typeof v.llm.configured === 'boolean' &&
         (v.llm.upstream === 'anthropic' || v.llm.upstream === 'custom') &&
         (v.llm.upstreamLabel === undefined || typeof v.llm.upstreamLabel === 'string')
+    );
+}
+
+export function isRelayConnectionCheck(value: unknown): value is RelayConnectionCheck {
+    if (typeof value !== 'object' || value === null) {
+        return false;
+    }
+    const v = value as Partial<RelayConnectionCheck>;
+    return (
+        typeof v.orgId === 'string' &&
+        typeof v.keyId === 'string' &&
+        typeof v.tokenExpiresAt === 'string'
     );
 }
 

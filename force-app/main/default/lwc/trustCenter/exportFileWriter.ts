@@ -5,19 +5,14 @@
  * still one valid JSON document in the contract's key order.
  */
 import { EXPORT_FORMAT } from 'c/trustCenterContract';
-import type {
-    ExportFile,
-    KnowledgeOriginal,
-    PackageDataObject,
-    RetentionSettings
-} from 'c/trustCenterContract';
+import type { ExportFile, KnowledgeOriginal, PackageDataObject } from 'c/trustCenterContract';
 
-export const EXPORT_MIME_TYPE = 'application/json';
+const EXPORT_MIME_TYPE = 'application/json';
 
 export type ExportHeader = Pick<
     ExportFile,
     'orgId' | 'exportedAt' | 'exportedByUserId' | 'retention'
-> & { retention: RetentionSettings };
+>;
 
 type Section = 'objects' | 'rows' | 'originals' | 'done';
 
@@ -27,7 +22,6 @@ export class ExportFileWriter {
     private objectsWritten = 0;
     private rowsInObject = 0;
     private originalsWritten = 0;
-    private bytes = 0;
 
     constructor(header: ExportHeader) {
         const head = {
@@ -42,13 +36,7 @@ export class ExportFileWriter {
         this.push(`${json.slice(0, -1)},"objects":{`);
     }
 
-    /** Bytes written so far (UTF-16 length of the JSON text: a progress figure, not the file size). */
-    get size(): number {
-        return this.bytes;
-    }
-
     private push(text: string): void {
-        this.bytes += text.length;
         this.parts.push(new Blob([text], { type: EXPORT_MIME_TYPE }));
     }
 

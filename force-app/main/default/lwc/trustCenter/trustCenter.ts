@@ -30,8 +30,10 @@ import recordPurge from '@salesforce/apex/DataPurgeController.recordPurge';
 import getUsage from '@salesforce/apex/UsageController.getUsage';
 
 import { checkRelayConnection, checkRelayHealth, RelayRequestError } from 'c/relayClient';
-import type { RelayStatus } from 'c/relayClient';
+import type { RelayConnection, RelaySession, RelayStatus } from 'c/relayClient';
+import type { RelayConnectionCheck } from 'c/relayContract';
 import {
+    defaultRetentionSettings,
     EXPORT_MAX_PAGE_SIZE,
     PACKAGE_DATA_OBJECTS,
     RETENTION_KINDS,
@@ -46,7 +48,6 @@ import type {
     KnowledgeOriginal,
     OrgKeyStatus,
     PurgePage,
-    RelayConnectionCheck,
     RetentionCounts,
     RetentionJobState,
     RetentionKind,
@@ -142,6 +143,7 @@ import purgeStuckLabel from '@salesforce/label/c.Resident_TrustCenter_PurgeStuck
 import purgeDeletedLabel from '@salesforce/label/c.Resident_TrustCenter_PurgeDeleted';
 import purgeLeftLabel from '@salesforce/label/c.Resident_TrustCenter_PurgeLeft';
 import purgeNotRecordedLabel from '@salesforce/label/c.Resident_TrustCenter_PurgeNotRecorded';
+import purgeRecordedLabel from '@salesforce/label/c.Resident_TrustCenter_PurgeRecorded';
 import usageTitleLabel from '@salesforce/label/c.Resident_TrustCenter_UsageTitle';
 import usageHelpLabel from '@salesforce/label/c.Resident_TrustCenter_UsageHelp';
 import usageMonthsLabel from '@salesforce/label/c.Resident_TrustCenter_UsageMonths';
@@ -183,8 +185,14 @@ const RETENTION_LABELS: Record<RetentionKind, string> = {
     knowledge: retentionKnowledgeLabel
 };
 
-/** The subprocessors' Custom Labels, by the contract's name (a test checks the texts agree). */
-const SUBPROCESSOR_LABELS: Record<string, { role: string; sees: string }> = {
+/**
+ * The subprocessors' Custom Labels, by the contract's name: a subprocessor added to the contract
+ * without its labels fails to compile (a test checks the texts agree).
+ */
+const SUBPROCESSOR_LABELS: Record<
+    (typeof SUBPROCESSORS)[number]['name'],
+    { role: string; sees: string }
+> = {
     Cloudflare: { role: cloudflareRoleLabel, sees: cloudflareSeesLabel },
     Anthropic: { role: anthropicRoleLabel, sees: anthropicSeesLabel }
 };
@@ -192,17 +200,17 @@ const SUBPROCESSOR_LABELS: Record<string, { role: string; sees: string }> = {
 type Notice = { variant: 'success' | 'warning' | 'error'; text: string };
 type SectionNotice = (Notice & { className: string; role: string }) | undefined;
 
-/** What `RelayConnectionController.getRelayConnection` answers. */
-interface RelayConnection {
-    relayUrl: string | null;
-    keyConfigured: boolean;
-}
-
 type KeyCheck =
     | { state: 'checking' }
     | { state: 'accepted'; check: RelayConnectionCheck }
     | { state: 'refused'; message: string }
     | { state: 'not_checked'; message: string };
+
+interface Column {
+    label: string;
+    fieldName: string;
+    type?: string;
+}
 
 interface CountLine {
     key: string;
@@ -224,7 +232,7 @@ function withNotice(notice: Notice | undefined): SectionNotice {
 }
 
 /** Whole days from the bounds, or a problem; an empty knowledge window means "until removed". */
-export function validateRetention(form: Record<RetentionKind, string>): {
+function validateRetention(form: Record<RetentionKind, string>): {
     settings?: RetentionSettings;
     problems: RetentionProblem[];
 } {
@@ -247,26 +255,18 @@ export function validateRetention(form: Record<RetentionKind, string>): {
         values[kind] = days;
     }
     if (problems.length > 0) return { problems };
-    return {
-        problems,
-        settings: {
-            tasks: values.tasks as number,
-            activity: values.activity as number,
-            reportRuns: values.reportRuns as number,
-            feedback: values.feedback as number,
-            knowledge: values.knowledge ?? null
-        }
-    };
+    // Every kind has a value here: a number, or null for an empty knowledge window.
+    return { problems, settings: values as RetentionSettings };
 }
 
+/** The form's text per kind; a window of null (knowledge kept until removed) is an empty field. */
 function formOf(settings: RetentionSettings): Record<RetentionKind, string> {
-    return {
-        tasks: String(settings.tasks),
-        activity: String(settings.activity),
-        reportRuns: String(settings.reportRuns),
-        feedback: String(settings.feedback),
-        knowledge: settings.knowledge === null ? '' : String(settings.knowledge)
-    };
+    return Object.fromEntries(
+        RETENTION_KINDS.map(({ kind }) => {
+            const days: number | null = settings[kind];
+            return [kind, days === null ? '' : String(days)];
+        })
+    ) as Record<RetentionKind, string>;
 }
 
 /**
@@ -297,14 +297,16 @@ export default class TrustCenter extends LightningElement {
         disconnectConfirm: disconnectConfirmLabel,
         retentionTitle: retentionTitleLabel,
         retentionHelp: retentionHelpLabel,
-        retentionDaysHelp: retentionDaysHelpLabel,
-        retentionKnowledgeHelp: retentionKnowledgeHelpLabel,
         retentionSave: retentionSaveLabel,
         jobTitle: jobTitleLabel,
         schedule: scheduleLabel,
         unschedule: unscheduleLabel,
         runNow: runNowLabel,
         jobRunning: jobRunningLabel,
+        jobNextRun: jobNextRunLabel,
+        jobStarted: jobStartedLabel,
+        jobFinished: jobFinishedLabel,
+        jobNothingDeleted: jobNothingDeletedLabel,
         exportTitle: exportTitleLabel,
         exportHelp: exportHelpLabel,
         export: exportLabel,
@@ -314,6 +316,8 @@ export default class TrustCenter extends LightningElement {
         purge: purgeLabel,
         purgeConfirm: purgeConfirmLabel,
         purgeConfirmButton: purgeConfirmButtonLabel,
+        purgeDeleted: purgeDeletedLabel,
+        purgeLeft: purgeLeftLabel,
         usageTitle: usageTitleLabel,
         usageHelp: usageHelpLabel,
         usageMonths: usageMonthsLabel,
@@ -322,6 +326,28 @@ export default class TrustCenter extends LightningElement {
         subprocessorRole: subprocessorRoleLabel,
         subprocessorSees: subprocessorSeesLabel
     };
+
+    /** Fixed for the page's life: the bounds of a retention window and the tables' columns. */
+    readonly retentionMin = RETENTION_MIN_DAYS;
+    readonly retentionMax = RETENTION_MAX_DAYS;
+    readonly objectColumns: readonly Column[] = [
+        { label: objectColumnLabel, fieldName: 'label' },
+        { label: rowsColumnLabel, fieldName: 'rowCount', type: 'number' }
+    ];
+    readonly usageColumns: readonly Column[] = [
+        { label: usageMonthLabel, fieldName: 'month' },
+        { label: usageUserLabel, fieldName: 'userName' },
+        { label: usageTasksLabel, fieldName: 'tasks', type: 'number' },
+        { label: usageToolCallsLabel, fieldName: 'toolCalls', type: 'number' },
+        { label: usageDocumentsLabel, fieldName: 'documents', type: 'number' },
+        { label: usageReportRunsLabel, fieldName: 'reportRuns', type: 'number' },
+        { label: usageTokensLabel, fieldName: 'tokens', type: 'number' }
+    ];
+    readonly usageMonthOptions: readonly { label: string; value: string }[] =
+        USAGE_MONTH_CHOICES.map((months) => ({
+            label: formatLabel(usageMonthsOptionLabel, months),
+            value: String(months)
+        }));
 
     // ---- relay connection ----
     relayLoading = false;
@@ -338,18 +364,12 @@ export default class TrustCenter extends LightningElement {
     // ---- retention ----
     retentionLoading = false;
     retentionLoadError?: string;
-    retentionForm: Record<RetentionKind, string> = formOf({
-        tasks: 90,
-        activity: 365,
-        reportRuns: 90,
-        feedback: 365,
-        knowledge: null
-    });
+    retentionForm: Record<RetentionKind, string> = formOf(defaultRetentionSettings());
     retentionSaving = false;
     private retentionNotice?: Notice;
     job?: RetentionJobState;
     jobBusy = false;
-    /** The run this page started and is polling, or last saw finish. */
+    /** The run this page started and is polling; once finished it is the job's `lastRun`. */
     activeRun?: RetentionRunState;
     private jobNotice?: Notice;
     private savedRetention?: RetentionSettings;
@@ -456,10 +476,9 @@ export default class TrustCenter extends LightningElement {
         }
         this.keyCheck = { state: 'checking' };
         try {
-            const session = (await getRelaySession({ scopes: [CONNECTION_CHECK_SCOPE] })) as {
-                relayUrl: string;
-                token: string;
-            };
+            const session = (await getRelaySession({
+                scopes: [CONNECTION_CHECK_SCOPE]
+            })) as RelaySession;
             const check = await checkRelayConnection(session);
             this.keyCheck = { state: 'accepted', check };
         } catch (error) {
@@ -600,7 +619,8 @@ export default class TrustCenter extends LightningElement {
         } finally {
             this.relayBusy = false;
         }
-        await this.loadRelay();
+        // Apex just answered the key status: only the relay's verdict on the new key is unknown.
+        await this.checkRelay();
     }
 
     handleDisconnect(): void {
@@ -627,7 +647,7 @@ export default class TrustCenter extends LightningElement {
             this.relayBusy = false;
             this.confirmingDisconnect = false;
         }
-        await this.loadRelay();
+        await this.checkRelay();
     }
 
     // ================================================================================ retention
@@ -677,14 +697,6 @@ export default class TrustCenter extends LightningElement {
         }));
     }
 
-    get retentionMin(): number {
-        return RETENTION_MIN_DAYS;
-    }
-
-    get retentionMax(): number {
-        return RETENTION_MAX_DAYS;
-    }
-
     get retentionNoticeView(): SectionNotice {
         return withNotice(this.retentionNotice);
     }
@@ -729,10 +741,6 @@ export default class TrustCenter extends LightningElement {
         return formatLabel(jobScheduledLabel, job.cronExpression ?? '', job.scheduledByName ?? '');
     }
 
-    get jobNextRunLabel(): string {
-        return jobNextRunLabel;
-    }
-
     get jobNextRunAt(): string | null {
         return this.job?.nextRunAt ?? null;
     }
@@ -750,14 +758,6 @@ export default class TrustCenter extends LightningElement {
         const run = this.shownRun;
         if (!run) return jobNeverRunLabel;
         return formatLabel(jobLastRunLabel, run.status);
-    }
-
-    get runStartedLabel(): string {
-        return jobStartedLabel;
-    }
-
-    get runFinishedLabel(): string {
-        return jobFinishedLabel;
     }
 
     get runIsRunning(): boolean {
@@ -782,10 +782,6 @@ export default class TrustCenter extends LightningElement {
             run.counts !== null &&
             this.runCountLines.length === 0
         );
-    }
-
-    get nothingDeletedText(): string {
-        return jobNothingDeletedLabel;
     }
 
     get jobNoticeView(): SectionNotice {
@@ -865,7 +861,7 @@ export default class TrustCenter extends LightningElement {
             if (FINISHED_STATUSES.has(run.status)) {
                 const waitingForCounts = run.status === 'Completed' && run.counts === null;
                 if (!waitingForCounts || ++pollsForCounts >= MAX_POLLS_FOR_COUNTS) {
-                    await this.refreshAfterRun();
+                    this.finishRun(run);
                     return;
                 }
             }
@@ -873,11 +869,15 @@ export default class TrustCenter extends LightningElement {
         this.jobNotice = { variant: 'warning', text: jobStillRunningLabel };
     }
 
-    private async refreshAfterRun(): Promise<void> {
-        try {
-            this.job = (await getRetentionJob()) as RetentionJobState;
-        } catch {
-            // The run's own answer is already shown; a stale "last run" line is all that is lost.
+    /**
+     * The finished run is now the job's last run: shown from the poll's own answer (asking for the
+     * job again would tell nothing new: a manual run changes neither the schedule nor the next
+     * run). The rows it deleted change the export's counts, so those are read again.
+     */
+    private finishRun(run: RetentionRunState): void {
+        if (this.job) {
+            this.job = { ...this.job, lastRun: run };
+            this.activeRun = undefined;
         }
         this.loadExportObjects();
     }
@@ -902,13 +902,6 @@ export default class TrustCenter extends LightningElement {
 
     get exportReady(): boolean {
         return !this.exportLoading && !this.exportLoadError;
-    }
-
-    get objectColumns(): { label: string; fieldName: string; type?: string }[] {
-        return [
-            { label: objectColumnLabel, fieldName: 'label' },
-            { label: rowsColumnLabel, fieldName: 'rowCount', type: 'number' }
-        ];
     }
 
     get exportDisabled(): boolean {
@@ -1090,14 +1083,6 @@ export default class TrustCenter extends LightningElement {
         return this.purgeLeftLines.length > 0;
     }
 
-    get purgeDeletedTitle(): string {
-        return purgeDeletedLabel;
-    }
-
-    get purgeLeftTitle(): string {
-        return purgeLeftLabel;
-    }
-
     handlePurgeNameChange(event: CustomEvent<{ value: string }>): void {
         this.purgeNameTyped = event.detail?.value ?? '';
         this.confirmingPurge = false;
@@ -1189,9 +1174,10 @@ export default class TrustCenter extends LightningElement {
         }
         this.purgeProgress = 100;
         this.purgeNameTyped = '';
+        // Either the purge is on the record or the admin is told it is not: never both.
         this.purgeNotice = {
             variant: notRecorded ? 'warning' : 'success',
-            text: [formatLabel(purgeDoneLabel, done), notRecorded].filter(Boolean).join(' ')
+            text: `${formatLabel(purgeDoneLabel, done)} ${notRecorded ?? purgeRecordedLabel}`
         };
         this.loadUsage();
     }
@@ -1220,25 +1206,6 @@ export default class TrustCenter extends LightningElement {
         this.loadUsage();
     }
 
-    get usageMonthOptions(): { label: string; value: string }[] {
-        return USAGE_MONTH_CHOICES.map((months) => ({
-            label: formatLabel(usageMonthsOptionLabel, months),
-            value: String(months)
-        }));
-    }
-
-    get usageColumns(): { label: string; fieldName: string; type?: string }[] {
-        return [
-            { label: usageMonthLabel, fieldName: 'month' },
-            { label: usageUserLabel, fieldName: 'userName' },
-            { label: usageTasksLabel, fieldName: 'tasks', type: 'number' },
-            { label: usageToolCallsLabel, fieldName: 'toolCalls', type: 'number' },
-            { label: usageDocumentsLabel, fieldName: 'documents', type: 'number' },
-            { label: usageReportRunsLabel, fieldName: 'reportRuns', type: 'number' },
-            { label: usageTokensLabel, fieldName: 'tokens', type: 'number' }
-        ];
-    }
-
     get usageTableRows(): (UsageRow & { key: string })[] {
         return this.usageRows.map((row) => ({ ...row, key: `${row.month}:${row.userId}` }));
     }
@@ -1261,8 +1228,8 @@ export default class TrustCenter extends LightningElement {
         return SUBPROCESSORS.map((s) => ({
             name: s.name,
             url: s.url,
-            role: SUBPROCESSOR_LABELS[s.name]?.role ?? s.role,
-            sees: SUBPROCESSOR_LABELS[s.name]?.sees ?? s.sees
+            role: SUBPROCESSOR_LABELS[s.name].role,
+            sees: SUBPROCESSOR_LABELS[s.name].sees
         }));
     }
 }

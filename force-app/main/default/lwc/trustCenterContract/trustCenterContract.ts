@@ -97,8 +97,11 @@ export interface RetentionSettings {
     knowledge: number | null;
 }
 
+/** The windows a new org starts with: each kind's `defaultDays` in RETENTION_KINDS. */
 export function defaultRetentionSettings(): RetentionSettings {
-    return { tasks: 90, activity: 365, reportRuns: 90, feedback: 365, knowledge: null };
+    return Object.fromEntries(
+        RETENTION_KINDS.map(({ kind, defaultDays }) => [kind, defaultDays])
+    ) as unknown as RetentionSettings;
 }
 
 /** A problem with a retention window, for the field it belongs to (the message is a label's text). */
@@ -277,18 +280,8 @@ export interface OrgKeyStatus {
     keyId: string | null;
 }
 
-/**
- * `GET /v1/connection` on the relay (bearer session token, any scope): proves the relay accepts
- * this org's key as it is now. 200 → this; 401 with the relay's error shape when the key id is
- * revoked or the key is wrong.
- */
-export interface RelayConnectionCheck {
-    orgId: string;
-    keyId: string;
-    /** ISO 8601 expiry of the token the check used. */
-    tokenExpiresAt: string;
-}
-export const RELAY_CONNECTION_PATH = '/v1/connection';
+/* The relay's side of the connection check (`GET RELAY_PATHS.connection`, `RelayConnectionCheck`)
+   is part of the relay's wire contract, c/relayContract. */
 
 // ---------------------------------------------------------------------------------------------
 // Usage

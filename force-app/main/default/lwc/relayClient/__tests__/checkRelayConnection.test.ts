@@ -51,6 +51,35 @@ describe('checkRelayConnection', () => {
         expect(never).not.toHaveBeenCalled();
     });
 
+    it('gives up when the relay sends its headers but its body stalls, and aborts the request', async () => {
+        const stalledBody = {
+            ok: true,
+            status: 200,
+            json: () => new Promise(() => undefined)
+        } as unknown as Response;
+        const fetchMock = jest.fn().mockResolvedValue(stalledBody);
+        await expect(checkRelayConnection(SESSION, fetchMock, 20)).rejects.toMatchObject({
+            kind: 'network',
+            message: 'no answer in 20 ms'
+        });
+        // The request's signal is aborted, so a real body stream is cancelled, not left open.
+        const [, init] = fetchMock.mock.calls[0] as [string, RequestInit];
+        expect(init.signal?.aborted).toBe(true);
+    });
+
+    it('gives up when the relay never answers', async () => {
+        const fetchMock = jest.fn(
+            (_url: string, init?: RequestInit) =>
+                new Promise<Response>((_resolve, reject) => {
+                    init?.signal?.addEventListener('abort', () => reject(new Error('aborted')));
+                })
+        );
+        await expect(checkRelayConnection(SESSION, fetchMock, 20)).rejects.toMatchObject({
+            kind: 'network',
+            message: 'no answer in 20 ms'
+        });
+    });
+
     it('refuses an answer that is not the connection shape', async () => {
         const fetchMock = jest.fn().mockResolvedValue(jsonResponse(200, { ok: true }));
         await expect(checkRelayConnection(SESSION, fetchMock)).rejects.toMatchObject({

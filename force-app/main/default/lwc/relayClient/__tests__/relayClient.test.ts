@@ -117,5 +117,20 @@ describe('c/relayClient', () => {
                 detail: 'no answer in 20 ms'
             });
         });
+
+        it("gives up when the answer's body stalls after its headers", async () => {
+            const stalledBody = {
+                ok: true,
+                status: 200,
+                json: () => new Promise(() => undefined)
+            } as unknown as Response;
+            const fetchMock = jest.fn().mockResolvedValue(stalledBody);
+            const status = await checkRelayHealth('https://relay.example.com', fetchMock, 20);
+            expect(status).toEqual({
+                state: 'unreachable',
+                reason: 'timeout',
+                detail: 'no answer in 20 ms'
+            });
+        });
     });
 });

@@ -1,7 +1,12 @@
 import { createElement } from 'lwc';
 import TrustCenter from 'c/trustCenter';
 import { flushPromises, jsonResponse, resetDom } from '@resident/jest-utils';
-import { PACKAGE_DATA_OBJECTS, RETENTION_MAX_DAYS, SUBPROCESSORS } from 'c/trustCenterContract';
+import {
+    defaultRetentionSettings,
+    PACKAGE_DATA_OBJECTS,
+    RETENTION_MAX_DAYS,
+    SUBPROCESSORS
+} from 'c/trustCenterContract';
 import type {
     ExportFile,
     ExportObjectInfo,
@@ -244,6 +249,21 @@ jest.mock(
     { virtual: true }
 );
 jest.mock(
+    '@salesforce/label/c.Resident_TrustCenter_ExportNotRecorded',
+    () => mockLabel('Resident_TrustCenter_ExportNotRecorded'),
+    { virtual: true }
+);
+jest.mock(
+    '@salesforce/label/c.Resident_TrustCenter_PurgeNotRecorded',
+    () => mockLabel('Resident_TrustCenter_PurgeNotRecorded'),
+    { virtual: true }
+);
+jest.mock(
+    '@salesforce/label/c.Resident_TrustCenter_PurgeRecorded',
+    () => mockLabel('Resident_TrustCenter_PurgeRecorded'),
+    { virtual: true }
+);
+jest.mock(
     '@salesforce/label/c.Resident_TrustCenter_PurgeTypeName',
     () => mockLabel('Resident_TrustCenter_PurgeTypeName'),
     { virtual: true }
@@ -481,6 +501,8 @@ function apexError(message: string): { body: { message: string } } {
 }
 
 let createdBlobs: Blob[];
+/** Every link the page clicked, as it was at the click: which link, and the file it pointed at. */
+let clickedLinks: { dataId?: string; href: string | null; download: string | null }[];
 
 beforeEach(() => {
     setUpHappyOrg();
@@ -498,8 +520,17 @@ beforeEach(() => {
         }),
         revokeObjectURL: jest.fn()
     });
-    // jsdom cannot navigate to a blob: URL; the click is what the test checks.
-    jest.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => undefined);
+    // jsdom cannot navigate to a blob: URL; which link was clicked, pointing where, is what counts.
+    clickedLinks = [];
+    jest.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (
+        this: HTMLAnchorElement
+    ) {
+        clickedLinks.push({
+            dataId: this.dataset.id,
+            href: this.getAttribute('href'),
+            download: this.getAttribute('download')
+        });
+    });
 });
 
 afterEach(() => {
@@ -585,11 +616,14 @@ describe('c-trust-center: relay connection', () => {
         expect(q(element, '[data-id="save-key"]').label).toBe('c.Resident_TrustCenter_Connect');
         expect(maybe(element, '[data-id="disconnect"]')).toBeNull();
         await type(q(element, '[data-id="new-key"]'), '  v1:k1:abc  ');
-        mocks.getOrgKeyStatus.mockResolvedValue({ configured: true, keyId: 'k1' });
         await click(element, '[data-id="save-key"]');
         expect(mocks.saveOrgKey).toHaveBeenCalledWith({ orgKey: 'v1:k1:abc' });
         expect(mocks.rotateOrgKey).not.toHaveBeenCalled();
+        // The status shown is saveOrgKey's answer (getOrgKeyStatus still says "none" and is not
+        // asked again), and the relay is asked about the new key.
         expect(text(element, '[data-id="relay-key"]')).toBe('An org key is stored, key id k1.');
+        expect(mocks.getOrgKeyStatus).toHaveBeenCalledTimes(1);
+        expect(q(element, '[data-id="relay-key-check"]').dataset.state).toBe('accepted');
     });
 
     it('rotates to a pasted key, then checks the connection again', async () => {
@@ -613,7 +647,10 @@ describe('c-trust-center: relay connection', () => {
         expect(text(element, '[data-id="relay-key"]')).toBe('An org key is stored, key id k2.');
         expect(text(element, '[data-id="relay-key-check"]')).toContain('key id k2');
         expect(q(element, '[data-id="new-key"]').value).toBe('');
-        expect(mocks.getOrgKeyStatus).toHaveBeenCalledTimes(2);
+        // The rotation's own answer is the key status: the section is not loaded again.
+        expect(mocks.getOrgKeyStatus).toHaveBeenCalledTimes(1);
+        expect(mocks.getRelayConnection).toHaveBeenCalledTimes(1);
+        expect(mocks.getRelaySession).toHaveBeenCalledTimes(2);
     });
 
     it('shows the Apex refusal at the key field when the key id is the one in use', async () => {
@@ -653,10 +690,12 @@ describe('c-trust-center: relay connection', () => {
         expect(mocks.disconnectRelay).not.toHaveBeenCalled();
         expect(maybe(element, '[data-id="disconnect-confirm"]')).toBeNull();
 
-        mocks.getOrgKeyStatus.mockResolvedValue({ configured: false, keyId: null });
         await click(element, '[data-id="disconnect"]');
         await click(element, '[data-id="disconnect-confirm-button"]');
         expect(mocks.disconnectRelay).toHaveBeenCalledTimes(1);
+        // disconnectRelay's answer is the status shown; the section is not loaded again.
+        expect(mocks.getOrgKeyStatus).toHaveBeenCalledTimes(1);
+        expect(mocks.getRelayConnection).toHaveBeenCalledTimes(1);
         expect(text(element, '[data-id="relay-notice"]')).toBe(
             'Disconnected. The org key is removed; the coworker and documents now say the relay is not connected.'
         );
@@ -691,6 +730,16 @@ describe('c-trust-center: retention', () => {
         }
         return found;
     }
+
+    it('starts a new org with the windows RETENTION_KINDS names (RetentionDefaults.cls agrees)', () => {
+        expect(defaultRetentionSettings()).toEqual({
+            tasks: 90,
+            activity: 365,
+            reportRuns: 90,
+            feedback: 365,
+            knowledge: null
+        });
+    });
 
     it('shows each window, knowledge empty meaning "until removed"', async () => {
         const element = await mount();
@@ -858,7 +907,11 @@ describe('c-trust-center: retention', () => {
             'Resident Tasks: 4'
         ]);
         expect(maybe(element, '[data-id="job-running"]')).toBeNull();
-        expect(mocks.getRetentionJob).toHaveBeenCalledTimes(2);
+        expect(q(element, '[data-id="job-run-now"]').disabled).toBe(false);
+        // The last poll's answer is what is shown: the job is not asked for again.
+        expect(mocks.getRetentionJob).toHaveBeenCalledTimes(1);
+        // The rows the run deleted change the export's counts, so those are read again.
+        expect(mocks.listExportObjects).toHaveBeenCalledTimes(2);
     });
 
     it('shows the platform error when the run fails', async () => {
@@ -915,7 +968,7 @@ describe('c-trust-center: export', () => {
         fileExtension: 'pdf',
         contentSize: 9_000_000,
         base64: null,
-        skippedReason: 'larger than 4 MB'
+        skippedReason: 'larger than 2 MB'
     };
 
     function stubPages(): void {
@@ -1031,7 +1084,14 @@ describe('c-trust-center: export', () => {
         const link = q(element, '[data-id="export-download"]') as unknown as HTMLAnchorElement;
         expect(link.getAttribute('href')).toBe('blob:export-1');
         expect(link.getAttribute('download')).toMatch(/^resident-export-\d{4}-\d{2}-\d{2}\.json$/);
-        expect(HTMLAnchorElement.prototype.click).toHaveBeenCalled();
+        // One click, on the download link, already pointing at this export's file (blob 1).
+        expect(clickedLinks).toEqual([
+            {
+                dataId: 'export-download',
+                href: 'blob:export-1',
+                download: link.getAttribute('download')
+            }
+        ]);
 
         expect(mocks.recordExport).toHaveBeenCalledWith({
             counts: {
@@ -1046,8 +1106,37 @@ describe('c-trust-center: export', () => {
             }
         });
         expect(text(element, '[data-id="export-notice"]')).toBe(
-            'Export ready: 8 rows. The download has started. Some originals were too large to include: Handbook.pdf: larger than 4 MB'
+            'Export ready: 8 rows. The download has started. Some originals were too large to include: Handbook.pdf: larger than 2 MB'
         );
+    });
+
+    it('hands over the file when the export cannot be logged, and says it was not logged', async () => {
+        stubPages();
+        mocks.exportKnowledgeOriginal.mockResolvedValue(null);
+        mocks.recordExport.mockRejectedValue(
+            apexError('Insufficient access rights on object Resident_Activity__c')
+        );
+        const element = await mount();
+        await click(element, '[data-id="export-start"]');
+        await flushPromises();
+
+        expect(mocks.recordExport).toHaveBeenCalledTimes(1);
+        expect(createdBlobs).toHaveLength(1);
+        const file = JSON.parse(await readBlob(createdBlobs[0]!)) as ExportFile;
+        expect(file.objects.Resident_Task__c).toHaveLength(2);
+        expect(file.objects.Resident_Activity__c).toHaveLength(3);
+        expect(clickedLinks).toEqual([
+            {
+                dataId: 'export-download',
+                href: 'blob:export-1',
+                download: expect.stringMatching(/^resident-export-.*\.json$/)
+            }
+        ]);
+        const notice = q(element, '[data-id="export-notice"]');
+        expect(text(element, '[data-id="export-notice"]')).toBe(
+            'Export ready: 8 rows. The download has started. The export was not logged in the activity log: Insufficient access rights on object Resident_Activity__c'
+        );
+        expect(notice.getAttribute('role')).toBe('alert');
     });
 
     it('shows progress while it pages', async () => {
@@ -1161,6 +1250,44 @@ describe('c-trust-center: purge', () => {
             'Resident Tasks: 3'
         ]);
         expect(maybe(element, '[data-id="purge-left"]')).toBeNull();
+    });
+
+    it('says when a complete purge could not be logged, and never that it was', async () => {
+        stubPurge();
+        mocks.recordPurge.mockRejectedValue(
+            apexError('Insufficient access rights on object Resident_Activity__c')
+        );
+        const element = await mount();
+        await type(q(element, '[data-id="purge-org-name"]'), 'Acme Corporation');
+        await click(element, '[data-id="purge-start"]');
+        mocks.listExportObjects.mockResolvedValue(exportObjects());
+        await click(element, '[data-id="purge-confirm-button"]');
+        await flushPromises();
+
+        expect(mocks.recordPurge).toHaveBeenCalledTimes(1);
+        expect(text(element, '[data-id="purge-notice"]')).toBe(
+            'Purge complete: 2508 rows deleted. The purge was not logged in the activity log: Insufficient access rights on object Resident_Activity__c'
+        );
+        expect(q(element, '[data-id="purge-notice"]').getAttribute('role')).toBe('alert');
+        expect(texts(element, '[data-id="purge-deleted"] li')).toEqual([
+            'Resident Knowledge Chunks: 5',
+            'Resident Activities: 2500',
+            'Resident Tasks: 3'
+        ]);
+    });
+
+    it('says a purge that stopped could not be logged either', async () => {
+        stubPurge('Resident_Task__c');
+        mocks.recordPurge.mockRejectedValue(apexError('Request timed out'));
+        const element = await mount();
+        await type(q(element, '[data-id="purge-org-name"]'), 'Acme Corporation');
+        await click(element, '[data-id="purge-start"]');
+        await click(element, '[data-id="purge-confirm-button"]');
+        await flushPromises();
+
+        expect(text(element, '[data-id="purge-notice"]')).toBe(
+            'The purge stopped: DELETE_FAILED: entity is locked. What was deleted and what is left are listed below. The purge was not logged in the activity log: Request timed out'
+        );
     });
 
     it('cancels without deleting anything', async () => {
