@@ -111,6 +111,11 @@ export interface GenerateOptions {
     loadImage?: (source: string) => Promise<LoadedImage>;
     /** Told when a step starts (the record page shows it). */
     onStep?: (stage: 'record' | 'pdf') => void;
+    /**
+     * Stops the relay's conversion (the template editor drops a preview the admin has typed past).
+     * A stopped conversion throws a `GenerationError` at stage `pdf`; the caller knows it stopped it.
+     */
+    signal?: AbortSignal;
 }
 
 const LIMIT_LABELS: Record<LimitBreach['limit'], string> = {
@@ -319,13 +324,13 @@ export async function generateDocument(
     let rendered;
     try {
         try {
-            rendered = await renderPdf(session, merged.document);
+            rendered = await renderPdf(session, merged.document, options.signal);
         } catch (error) {
             // The token ran out between minting and use (a long batch, a sleeping laptop): once more
             // with a new one. Any other refusal is the answer.
             if (!isExpiredToken(error)) throw error;
             session = await options.sessions.renew(session);
-            rendered = await renderPdf(session, merged.document);
+            rendered = await renderPdf(session, merged.document, options.signal);
         }
     } catch (error) {
         if (error instanceof GenerationError) throw error;

@@ -265,6 +265,33 @@ describe('c/documentPipeline', () => {
         expect(renderMock).toHaveBeenCalledTimes(2);
     });
 
+    it('hands the caller’s signal to the relay call, so a preview typed past is stopped', async () => {
+        const template = await prepared();
+        readMock.mockResolvedValue(EURO_RECORD);
+        sessionMock.mockResolvedValue(session('tok', Date.now() + 600_000));
+        renderMock.mockImplementation(
+            (_session: unknown, _description: unknown, signal?: AbortSignal) =>
+                new Promise((_resolve, reject) => {
+                    signal?.addEventListener('abort', () =>
+                        reject(new RelayRequestError('aborted', 'Stopped.'))
+                    );
+                })
+        );
+        const controller = new AbortController();
+        const generating = generateDocument(template, '001000000000015AAA', {
+            sessions: new RelaySessionKeeper(),
+            formats: { locale: 'en-US', currency: 'USD' },
+            signal: controller.signal
+        }).catch((e: unknown) => e);
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        expect(renderMock.mock.calls[0]![2]).toBe(controller.signal);
+        controller.abort();
+        // Stopped is not an expired token: no second session, no second conversion.
+        expect(await generating).toMatchObject({ stage: 'pdf' });
+        expect(renderMock).toHaveBeenCalledTimes(1);
+        expect(sessionMock).toHaveBeenCalledTimes(1);
+    });
+
     describe('saveDocumentFile', () => {
         const document: GeneratedDocument = {
             recordId: '001000000000001AAA',
