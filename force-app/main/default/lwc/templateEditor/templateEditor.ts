@@ -10,7 +10,7 @@ import saveTemplate from '@salesforce/apex/DocumentTemplateController.saveTempla
 import userLocale from '@salesforce/i18n/locale';
 import userTimeZone from '@salesforce/i18n/timeZone';
 import userCurrency from '@salesforce/i18n/currency';
-import { fieldsUsed, prepareTemplate } from 'c/documentMerge';
+import { fieldsUsed, positionAt, prepareTemplate } from 'c/documentMerge';
 import type {
     DocumentTemplate,
     DocumentTemplateSummary,
@@ -34,7 +34,7 @@ import {
     type PickerField,
     type PickerSource
 } from './mergeFieldCatalog';
-import { insertAt, offsetAt, positionAt } from './templateText';
+import { insertAt, offsetAt } from './templateText';
 import titleLabel from '@salesforce/label/c.Resident_TplEdit_Title';
 import templateLabel from '@salesforce/label/c.Resident_TplEdit_Template';
 import chooseTemplateLabel from '@salesforce/label/c.Resident_TplEdit_ChooseTemplate';
