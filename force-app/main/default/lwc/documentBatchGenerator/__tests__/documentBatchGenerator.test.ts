@@ -56,12 +56,6 @@ jest.mock('lightning/uiListsApi', () => {
     };
 });
 
-jest.mock(
-    'lightning/progressBar',
-    () => jest.requireActual('../../../../../test/jest-mocks/lightning/progressBar/progressBar'),
-    { virtual: true }
-);
-
 // Labels whose placeholders carry what the user reads (jest.mock is hoisted: one call each).
 jest.mock(
     '@salesforce/label/c.Resident_Batch_RecordsChosen',
