@@ -40,9 +40,6 @@ import downloadLabel from '@salesforce/label/c.Resident_DocGen_Download';
 import savedLabel from '@salesforce/label/c.Resident_DocGen_Saved';
 import tooBigToSaveLabel from '@salesforce/label/c.Resident_DocGen_TooBigToSave';
 
-/** What `DocumentFileController.saveDocument` accepts (kept here for the tests that import it). */
-export { MAX_SAVED_PDF_BYTES };
-
 type ViewState =
     | 'loading'
     | 'loadFailed'
@@ -79,7 +76,6 @@ export default class DocumentGenerator extends NavigationMixin(LightningElement)
     failure = '';
     warnings: Notice[] = [];
     previewUrl?: string;
-    fileName = '';
     saveState: SaveState = 'idle';
     saveError = '';
     saved?: SavedDocument & { fileUrl?: string };
@@ -90,7 +86,7 @@ export default class DocumentGenerator extends NavigationMixin(LightningElement)
         this.describeRequest = name;
     });
     private readonly sessions = new RelaySessionKeeper();
-    private pdf?: Blob;
+    /** The document previewed: its PDF and file name are read from it, never kept beside it. */
     private document?: GeneratedDocument;
     private generation = 0;
     private connected = false;
@@ -205,9 +201,7 @@ export default class DocumentGenerator extends NavigationMixin(LightningElement)
             });
             if (!current()) return;
             this.document = generated;
-            this.pdf = generated.pdf;
             this.previewUrl = URL.createObjectURL(generated.pdf);
-            this.fileName = generated.fileName;
             this.warnings = generated.warnings.map((text, i) => ({ key: `w${i}`, text }));
             this.state = 'preview';
             if (generated.pdf.size > MAX_SAVED_PDF_BYTES) {
@@ -228,8 +222,8 @@ export default class DocumentGenerator extends NavigationMixin(LightningElement)
     // ───────────── Saving ─────────────
 
     async handleSave(): Promise<void> {
-        if (!this.pdf || !this.document || !this.selectedTemplateId) return;
-        if (this.pdf.size > MAX_SAVED_PDF_BYTES) return;
+        if (!this.document || !this.selectedTemplateId) return;
+        if (this.document.pdf.size > MAX_SAVED_PDF_BYTES) return;
         this.saveState = 'saving';
         this.saveError = '';
         try {
@@ -285,7 +279,6 @@ export default class DocumentGenerator extends NavigationMixin(LightningElement)
     private releasePreview(): void {
         if (this.previewUrl) URL.revokeObjectURL(this.previewUrl);
         this.previewUrl = undefined;
-        this.pdf = undefined;
         this.document = undefined;
     }
 
@@ -323,8 +316,8 @@ export default class DocumentGenerator extends NavigationMixin(LightningElement)
         return (
             this.saveState === 'saving' ||
             this.saveState === 'saved' ||
-            !this.pdf ||
-            this.pdf.size > MAX_SAVED_PDF_BYTES
+            !this.document ||
+            this.document.pdf.size > MAX_SAVED_PDF_BYTES
         );
     }
     get isSaving(): boolean {
@@ -338,6 +331,9 @@ export default class DocumentGenerator extends NavigationMixin(LightningElement)
     }
     get savedMessage(): string {
         return savedLabel;
+    }
+    get fileName(): string {
+        return this.document?.fileName ?? '';
     }
     get previewFrameTitle(): string {
         return formatLabel(previewTitleLabel, this.fileName);

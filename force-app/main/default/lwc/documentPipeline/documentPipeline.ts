@@ -48,7 +48,7 @@ import pdfTooBigToSaveLabel from '@salesforce/label/c.Resident_Batch_PdfTooBig';
 import failedSummaryLabel from '@salesforce/label/c.Resident_Doc_FailedSummary';
 import failureNotLoggedLabel from '@salesforce/label/c.Resident_Doc_FailureNotLogged';
 
-export { imageInfo, imageUrl, loadTemplateImage } from './templateImages';
+export { loadTemplateImage } from './templateImages';
 
 /** What `DocumentFileController.saveDocument` accepts (its MAX_PDF_BYTES). */
 export const MAX_SAVED_PDF_BYTES = 3 * 1024 * 1024;
