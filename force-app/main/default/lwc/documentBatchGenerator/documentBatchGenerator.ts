@@ -15,6 +15,7 @@ import {
     generateDocument,
     loadTemplateImage,
     logFailedGeneration,
+    pickDefaultTemplate,
     prepareDocumentTemplate,
     saveDocumentFile
 } from 'c/documentPipeline';
@@ -348,12 +349,7 @@ export default class DocumentBatchGenerator extends NavigationMixin(LightningEle
                 this.phase = 'empty';
                 return;
             }
-            const wanted = (this.defaultTemplateName ?? '').trim().toLowerCase();
-            const preferred = wanted
-                ? this.templates.find((t) => t.name.toLowerCase() === wanted)
-                : undefined;
-            const chosen =
-                preferred ?? (this.templates.length === 1 ? this.templates[0] : undefined);
+            const chosen = pickDefaultTemplate(this.templates, this.defaultTemplateName);
             this.phase = 'ready';
             if (chosen) this.chooseTemplate(chosen.id);
         } catch (error) {

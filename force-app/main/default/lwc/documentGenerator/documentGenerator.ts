@@ -14,6 +14,7 @@ import {
     generateDocument,
     loadTemplateImage,
     megabytes,
+    pickDefaultTemplate,
     prepareDocumentTemplate,
     saveDocumentFile
 } from 'c/documentPipeline';
@@ -134,12 +135,10 @@ export default class DocumentGenerator extends NavigationMixin(LightningElement)
                 this.state = 'empty';
                 return;
             }
-            const wanted = (this.defaultTemplateName ?? '').trim().toLowerCase();
-            const preferred = wanted
-                ? this.templates.find((t) => t.name.toLowerCase() === wanted)
-                : undefined;
-            this.selectedTemplateId =
-                preferred?.id ?? (this.templates.length === 1 ? this.templates[0]!.id : undefined);
+            this.selectedTemplateId = pickDefaultTemplate(
+                this.templates,
+                this.defaultTemplateName
+            )?.id;
             this.state = 'ready';
         } catch (error) {
             this.loadError = formatLabel(loadFailedLabel, readableError(error));

@@ -256,6 +256,19 @@ export class RelaySessionKeeper {
 }
 
 /**
+ * The template a generator opens with: the one named by the page's design attribute (any case,
+ * spaces around ignored), else the only one there is, else none (the user picks).
+ */
+export function pickDefaultTemplate<T extends { name: string }>(
+    templates: readonly T[],
+    name: string | undefined
+): T | undefined {
+    const wanted = (name ?? '').trim().toLowerCase();
+    const named = wanted ? templates.find((t) => t.name.toLowerCase() === wanted) : undefined;
+    return named ?? (templates.length === 1 ? templates[0] : undefined);
+}
+
+/**
  * The template, read and checked against the user's describe (through `loadDescribe`). Problems
  * (unbalanced blocks, unknown merge fields) stop it before any record is read.
  */

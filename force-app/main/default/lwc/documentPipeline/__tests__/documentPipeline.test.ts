@@ -8,6 +8,7 @@ import {
     MAX_SAVED_PDF_BYTES,
     RelaySessionKeeper,
     generateDocument,
+    pickDefaultTemplate,
     prepareDocumentTemplate,
     saveDocumentFile
 } from 'c/documentPipeline';
@@ -175,6 +176,26 @@ describe('c/documentPipeline', () => {
                 stage: 'session',
                 message: "Couldn't connect to the PDF service: No relay is configured."
             });
+        });
+    });
+
+    describe('pickDefaultTemplate', () => {
+        const quote = { id: 'a1', name: 'Quote' };
+        const invoice = { id: 'a2', name: 'Invoice' };
+
+        it('opens with the template the page names, in any case and with spaces around', () => {
+            expect(pickDefaultTemplate([quote, invoice], '  invoice ')).toBe(invoice);
+        });
+
+        it('opens with the only template when none is named, or the named one is not there', () => {
+            expect(pickDefaultTemplate([quote], undefined)).toBe(quote);
+            expect(pickDefaultTemplate([quote], 'Invoice')).toBe(quote);
+        });
+
+        it('lets the user pick among several when none is named or found', () => {
+            expect(pickDefaultTemplate([quote, invoice], '')).toBeUndefined();
+            expect(pickDefaultTemplate([quote, invoice], 'Receipt')).toBeUndefined();
+            expect(pickDefaultTemplate([], 'Quote')).toBeUndefined();
         });
     });
 
