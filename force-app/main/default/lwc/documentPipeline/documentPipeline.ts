@@ -448,6 +448,8 @@ export class WiredDescribes {
     private pending: PendingDescribe | null = null;
     private readonly cache = new Map<string, ObjectDescribeResult>();
     private chain: Promise<unknown> = Promise.resolve();
+    /** Raised by `dispose`: loads queued before it end unanswered instead of asking the wire. */
+    private epoch = 0;
 
     constructor(
         private readonly request: (objectApiName: string | undefined) => void,
@@ -457,9 +459,14 @@ export class WiredDescribes {
     readonly load: DescribeLoader = (objectApiName) => {
         const key = objectApiName.toLowerCase();
         if (this.cache.has(key)) return Promise.resolve(this.cache.get(key));
+        const epoch = this.epoch;
         const next = this.chain.then(
             () =>
                 new Promise<ObjectDescribeResult>((resolve) => {
+                    if (epoch !== this.epoch) {
+                        resolve(undefined);
+                        return;
+                    }
                     if (this.cache.has(key)) {
                         resolve(this.cache.get(key));
                         return;
@@ -507,6 +514,7 @@ export class WiredDescribes {
 
     /** The component left the page: nothing waits for a wire that will not answer. */
     dispose(): void {
+        this.epoch += 1;
         if (this.pending) {
             clearTimeout(this.pending.timer);
             this.pending.resolve(undefined);

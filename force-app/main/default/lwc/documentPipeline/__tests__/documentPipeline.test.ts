@@ -7,6 +7,7 @@ import {
     GenerationError,
     MAX_SAVED_PDF_BYTES,
     RelaySessionKeeper,
+    WiredDescribes,
     generateDocument,
     pickDefaultTemplate,
     prepareDocumentTemplate,
@@ -55,6 +56,11 @@ jest.mock(
 jest.mock(
     '@salesforce/label/c.Resident_Batch_PdfTooBig',
     () => ({ default: 'This PDF is {0} MB, larger than {1} MB.' }),
+    { virtual: true }
+);
+jest.mock(
+    '@salesforce/label/c.Resident_Doc_WarningUnreadable',
+    () => ({ default: "You can't see {0}: it prints empty." }),
     { virtual: true }
 );
 jest.mock('@salesforce/label/c.Resident_DocGen_DocumentTitle', () => ({ default: '{0} - {1}' }), {
@@ -311,6 +317,96 @@ describe('c/documentPipeline', () => {
         expect(await generating).toMatchObject({ stage: 'pdf' });
         expect(renderMock).toHaveBeenCalledTimes(1);
         expect(sessionMock).toHaveBeenCalledTimes(1);
+    });
+
+    describe('WiredDescribes', () => {
+        /**
+         * A component's getObjectInfo wire, played by hand: `asked` is each config the component
+         * set; `answer` decides what the wire emits for an object (or nothing, for a silent wire).
+         */
+        function wiredDescribes(
+            answer: (name: string) => { data?: unknown; error?: unknown } | null,
+            timeoutMs?: number
+        ) {
+            const asked: (string | undefined)[] = [];
+            const describes: WiredDescribes = new WiredDescribes((name) => {
+                asked.push(name);
+                const result = name ? answer(name) : null;
+                // The wire emits after the config changes, never synchronously.
+                if (result) setTimeout(() => describes.receive(result), 0);
+            }, timeoutMs);
+            return { describes, asked };
+        }
+
+        async function generateWith(describes: WiredDescribes) {
+            getTemplateMock.mockResolvedValue(TEMPLATE);
+            const preparation = await prepareDocumentTemplate(TEMPLATE.id, describes.load);
+            expect(preparation.problems).toEqual([]);
+            readMock.mockResolvedValue({
+                record: { Name: 'Acme', AnnualRevenue: 5, Opportunities: [{}] },
+                unreadableFields: [],
+                truncatedRelationships: []
+            });
+            sessionMock.mockResolvedValue(session('tok', Date.now() + 600_000));
+            renderMock.mockResolvedValue({ pdf: PDF, warnings: { missingCharacters: [] } });
+            return generateDocument(preparation.prepared!, '001000000000015AAA', {
+                sessions: new RelaySessionKeeper(),
+                formats: { locale: 'en-US', currency: 'USD' }
+            });
+        }
+
+        it('answers each object from the wire, and asks once per object', async () => {
+            const { describes, asked } = wiredDescribes((name) => ({
+                data: DESCRIBES[name.toLowerCase()]
+            }));
+            expect(await describes.load('Account')).toBe(DESCRIBES.account);
+            expect(await describes.load('ACCOUNT')).toBe(DESCRIBES.account);
+            expect(asked).toEqual(['Account']);
+        });
+
+        it('leaves an object the wire refuses unseen: its fields print empty with a warning', async () => {
+            const { describes, asked } = wiredDescribes((name) =>
+                name === 'Opportunity'
+                    ? { error: { status: 403, body: { message: 'No access' } } }
+                    : { data: DESCRIBES[name.toLowerCase()] }
+            );
+            expect(await describes.load('Opportunity')).toBeUndefined();
+            // The refused config is let go, so the next object's config is a change the wire sees.
+            expect(asked).toEqual(['Opportunity', undefined]);
+
+            const document = await generateWith(describes);
+            expect(document.warnings).toEqual([
+                "You can't see Opportunities.Amount: it prints empty."
+            ]);
+            expect(readMock).toHaveBeenCalledWith(
+                expect.objectContaining({ fields: ['Name', 'AnnualRevenue'] })
+            );
+            expect(textOf(renderMock.mock.lastCall[1] as DocumentDescription)).toContain('Acme');
+        });
+
+        it('gives up on a describe that never comes after its timeout, and goes on', async () => {
+            const { describes, asked } = wiredDescribes(
+                (name) => (name === 'Opportunity' ? null : { data: DESCRIBES[name.toLowerCase()] }),
+                20
+            );
+            const document = await generateWith(describes);
+            expect(asked).toEqual(['Account', 'Opportunity', undefined]);
+            expect(document.warnings).toEqual([
+                "You can't see Opportunities.Amount: it prints empty."
+            ]);
+            expect(textOf(renderMock.mock.lastCall[1] as DocumentDescription)).toContain('Acme');
+        });
+
+        it('lets nothing wait once the component has left, and asks the wire nothing more', async () => {
+            const { describes, asked } = wiredDescribes(() => null, 60_000);
+            const waiting = describes.load('Account');
+            await new Promise((resolve) => setTimeout(resolve, 0));
+            const queued = describes.load('Opportunity');
+            describes.dispose();
+            expect(await waiting).toBeUndefined();
+            expect(await queued).toBeUndefined();
+            expect(asked).toEqual(['Account']);
+        });
     });
 
     describe('saveDocumentFile', () => {
