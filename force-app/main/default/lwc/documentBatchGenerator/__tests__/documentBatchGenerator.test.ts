@@ -58,6 +58,19 @@ jest.mock('lightning/uiListsApi', () => {
 
 // Labels whose placeholders carry what the user reads (jest.mock is hoisted: one call each).
 jest.mock(
+    '@salesforce/label/c.Resident_Doc_ProblemAt',
+    () => ({ default: '{0}, line {1}, column {2}: {3}' }),
+    { virtual: true }
+);
+jest.mock(
+    '@salesforce/label/c.Resident_Doc_UnclosedBlock',
+    () => ({ default: '{0} is never closed' }),
+    { virtual: true }
+);
+jest.mock('@salesforce/label/c.Resident_Doc_PartBody', () => ({ default: 'Body' }), {
+    virtual: true
+});
+jest.mock(
     '@salesforce/label/c.Resident_Batch_RecordsChosen',
     () => ({ default: '{0} records in this list view will get a document.' }),
     { virtual: true }
@@ -686,9 +699,15 @@ describe('c-document-batch-generator', () => {
 
     it('lists template problems and offers no run', async () => {
         happyPath();
-        getTemplateMock.mockResolvedValue({ ...TEMPLATE, body: '{{#if Name}}open' });
+        getTemplateMock.mockResolvedValue({
+            ...TEMPLATE,
+            body: '<p>Hello</p>\n  {{#if Name}}open'
+        });
         const element = await ready();
-        expect(q(element, 'problems')).not.toBeNull();
+        const problems = [...q(element, 'problems').querySelectorAll('li')].map(
+            (li) => li.textContent
+        );
+        expect(problems).toEqual(['Body, line 2, column 3: {{#if}} is never closed']);
         expect(q(element, 'generate')).toBeNull();
         await expect(element).toBeAccessible();
     });

@@ -59,6 +59,19 @@ jest.mock(
     { virtual: true }
 );
 jest.mock(
+    '@salesforce/label/c.Resident_Doc_ProblemAt',
+    () => ({ default: '{0}, line {1}, column {2}: {3}' }),
+    { virtual: true }
+);
+jest.mock(
+    '@salesforce/label/c.Resident_Doc_UnclosedBlock',
+    () => ({ default: '{0} is never closed' }),
+    { virtual: true }
+);
+jest.mock('@salesforce/label/c.Resident_Doc_PartBody', () => ({ default: 'Body' }), {
+    virtual: true
+});
+jest.mock(
     '@salesforce/label/c.Resident_Doc_WarningUnreadable',
     () => ({ default: "You can't see {0}: it prints empty." }),
     { virtual: true }
@@ -206,10 +219,14 @@ describe('c/documentPipeline', () => {
     });
 
     it('lists template problems and reads nothing', async () => {
-        getTemplateMock.mockResolvedValue({ ...TEMPLATE, body: '{{#if Name}}open' });
+        getTemplateMock.mockResolvedValue({
+            ...TEMPLATE,
+            body: '<p>Hello</p>\n  {{#if Name}}open'
+        });
         const result = await prepareDocumentTemplate(TEMPLATE.id, loadDescribe);
         expect(result.prepared).toBeNull();
-        expect(result.problems).toHaveLength(1);
+        // Where the admin must look: the part, line and column of the block left open.
+        expect(result.problems).toEqual(['Body, line 2, column 3: {{#if}} is never closed']);
         expect(readMock).not.toHaveBeenCalled();
     });
 
