@@ -312,11 +312,19 @@ function mount(props: Record<string, unknown> = {}) {
     return element;
 }
 
+/** The page's shadow root, and the filter editor's (a child component with a shadow root of its own). */
+function roots(element: HTMLElement): ShadowRoot[] {
+    const editor = element.shadowRoot!.querySelector('c-query-filter-editor');
+    return editor?.shadowRoot ? [element.shadowRoot!, editor.shadowRoot] : [element.shadowRoot!];
+}
 const q = (element: HTMLElement, dataId: string) =>
-    element.shadowRoot!.querySelector(`[data-id="${dataId}"]`) as HTMLElement &
-        Record<string, unknown>;
+    (roots(element)
+        .map((root) => root.querySelector(`[data-id="${dataId}"]`))
+        .find(Boolean) ?? null) as HTMLElement & Record<string, unknown>;
 const all = (element: HTMLElement, dataId: string) =>
-    [...element.shadowRoot!.querySelectorAll(`[data-id="${dataId}"]`)] as HTMLElement[];
+    roots(element).flatMap((root) => [
+        ...root.querySelectorAll<HTMLElement>(`[data-id="${dataId}"]`)
+    ]);
 const text = (el: Element | null) => (el?.textContent ?? '').replace(/\s+/g, ' ').trim();
 
 /** Each row of the result table: record, status, file or reason. */
