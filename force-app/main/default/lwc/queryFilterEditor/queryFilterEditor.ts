@@ -142,9 +142,10 @@ export default class QueryFilterEditor extends LightningElement {
         const key = target.dataset.key;
         const part = target.dataset.part as 'field' | 'operator' | 'value';
         this.emit(
-            this.current.map((f) =>
-                f.key === key ? { ...f, [part]: event.detail.value ?? '', problem: undefined } : f
-            )
+            this.current.map((f) => {
+                if (f.key !== key) return f;
+                return { ...f, [part]: event.detail.value ?? '', problem: undefined };
+            })
         );
     }
 }
