@@ -16,7 +16,10 @@ const config: Config = {
     testMatch: ['<rootDir>/force-app/**/__tests__/**/*.test.ts'],
     moduleNameMapper: {
         ...(jestConfig.moduleNameMapper ?? {}),
-        '^@resident/jest-utils$': '<rootDir>/force-app/test/jestUtils.ts'
+        '^@resident/jest-utils$': '<rootDir>/force-app/test/jestUtils.ts',
+        // Base components whose sfdx-lwc-jest stub lacks a property the real one has (see each stub).
+        '^lightning/progressBar$':
+            '<rootDir>/force-app/test/jest-mocks/lightning/progressBar/progressBar.ts'
     },
     modulePathIgnorePatterns: ['<rootDir>/.tmp/', '<rootDir>/dist/'],
     testPathIgnorePatterns: ['<rootDir>/node_modules/', '<rootDir>/relay/', '<rootDir>/scripts/'],

@@ -15,13 +15,15 @@ import {
     generateDocument,
     loadTemplateImage,
     logFailedGeneration,
+    pickDefaultTemplate,
     prepareDocumentTemplate,
     saveDocumentFile
 } from 'c/documentPipeline';
 import type { PreparedDocumentTemplate } from 'c/documentPipeline';
 import { formatLabel, readableError } from 'c/userMessages';
 import { queryFilterProblems } from 'c/reportSchedule';
-import type { FilterOperator, QueryFilter } from 'c/reportSchedule';
+import { toQueryFilter } from 'c/queryFilterEditor';
+import type { EditableFilter } from 'c/queryFilterEditor';
 import { DEFAULT_CONCURRENCY, runWithConcurrency } from './batchRunner';
 import titleLabel from '@salesforce/label/c.Resident_Batch_Title';
 import templateLabel from '@salesforce/label/c.Resident_DocGen_Template';
@@ -82,22 +84,6 @@ import noMatchesLabel from '@salesforce/label/c.Resident_BatchQuery_NoMatches';
 import filterOverLimitLabel from '@salesforce/label/c.Resident_BatchQuery_OverLimit';
 // The filter vocabulary is the report scheduler's (c/reportSchedule QueryFilter): its words too.
 import filtersLabel from '@salesforce/label/c.Resident_ReportScheduler_Filters';
-import addFilterLabel from '@salesforce/label/c.Resident_ReportScheduler_AddFilter';
-import removeFilterLabel from '@salesforce/label/c.Resident_ReportScheduler_RemoveFilter';
-import filterFieldLabel from '@salesforce/label/c.Resident_ReportScheduler_FilterField';
-import filterOperatorLabel from '@salesforce/label/c.Resident_ReportScheduler_FilterOperator';
-import filterValueLabel from '@salesforce/label/c.Resident_ReportScheduler_FilterValue';
-import opEqualsLabel from '@salesforce/label/c.Resident_ReportScheduler_OpEquals';
-import opNotEqualsLabel from '@salesforce/label/c.Resident_ReportScheduler_OpNotEquals';
-import opLessThanLabel from '@salesforce/label/c.Resident_ReportScheduler_OpLessThan';
-import opGreaterThanLabel from '@salesforce/label/c.Resident_ReportScheduler_OpGreaterThan';
-import opLessOrEqualLabel from '@salesforce/label/c.Resident_ReportScheduler_OpLessOrEqual';
-import opGreaterOrEqualLabel from '@salesforce/label/c.Resident_ReportScheduler_OpGreaterOrEqual';
-import opContainsLabel from '@salesforce/label/c.Resident_ReportScheduler_OpContains';
-import opStartsWithLabel from '@salesforce/label/c.Resident_ReportScheduler_OpStartsWith';
-import opInLabel from '@salesforce/label/c.Resident_ReportScheduler_OpIn';
-import opIsNullLabel from '@salesforce/label/c.Resident_ReportScheduler_OpIsNull';
-import opIsNotNullLabel from '@salesforce/label/c.Resident_ReportScheduler_OpIsNotNull';
 
 /**
  * The most records one batch generates. Every document is merged in this browser tab, converted by
@@ -122,18 +108,6 @@ type Phase =
 type RowStatus = 'waiting' | 'running' | 'saved' | 'failed' | 'notStarted';
 type ListState = 'idle' | 'loading' | 'loaded' | 'failed';
 type RecordSource = 'listView' | 'filters';
-
-/** A filter as the user edits it: `value` is the text typed (`in` takes a comma-separated list). */
-interface FilterRow {
-    key: string;
-    field: string;
-    operator: FilterOperator;
-    value: string;
-    problem?: string;
-}
-
-/** The filters a batch may have: the report scheduler's query allows as many. */
-const MAX_FILTERS = 20;
 
 interface BatchRow {
     id: string;
@@ -234,7 +208,7 @@ export default class DocumentBatchGenerator extends NavigationMixin(LightningEle
     listMoreThanLimit = false;
 
     recordSource: RecordSource = 'listView';
-    filterRows: FilterRow[] = [];
+    filterRows: EditableFilter[] = [];
     sortField = '';
     sortDirection: 'ASC' | 'DESC' = 'ASC';
     limitText = '';
@@ -243,7 +217,6 @@ export default class DocumentBatchGenerator extends NavigationMixin(LightningEle
     filterRecordsState: ListState = 'idle';
     filterRecordsError = '';
     filterMoreThanLimit = false;
-    private filterKey = 0;
     private finding = 0;
 
     rows: BatchRow[] = [];
@@ -291,30 +264,12 @@ export default class DocumentBatchGenerator extends NavigationMixin(LightningEle
         find: findLabel,
         finding: findingLabel,
         fixFilters: fixFiltersLabel,
-        filters: filtersLabel,
-        addFilter: addFilterLabel,
-        removeFilter: removeFilterLabel,
-        filterField: filterFieldLabel,
-        filterOperator: filterOperatorLabel,
-        filterValue: filterValueLabel
+        filters: filtersLabel
     };
 
     sourceOptions = [
         { label: sourceListViewLabel, value: 'listView' },
         { label: sourceFiltersLabel, value: 'filters' }
-    ];
-    operatorOptions: { label: string; value: FilterOperator }[] = [
-        { label: opEqualsLabel, value: 'equals' },
-        { label: opNotEqualsLabel, value: 'notEquals' },
-        { label: opLessThanLabel, value: 'lessThan' },
-        { label: opGreaterThanLabel, value: 'greaterThan' },
-        { label: opLessOrEqualLabel, value: 'lessOrEqual' },
-        { label: opGreaterOrEqualLabel, value: 'greaterOrEqual' },
-        { label: opContainsLabel, value: 'contains' },
-        { label: opStartsWithLabel, value: 'startsWith' },
-        { label: opInLabel, value: 'in' },
-        { label: opIsNullLabel, value: 'isNull' },
-        { label: opIsNotNullLabel, value: 'isNotNull' }
     ];
     directionOptions = [
         { label: ascendingLabel, value: 'ASC' },
@@ -348,12 +303,7 @@ export default class DocumentBatchGenerator extends NavigationMixin(LightningEle
                 this.phase = 'empty';
                 return;
             }
-            const wanted = (this.defaultTemplateName ?? '').trim().toLowerCase();
-            const preferred = wanted
-                ? this.templates.find((t) => t.name.toLowerCase() === wanted)
-                : undefined;
-            const chosen =
-                preferred ?? (this.templates.length === 1 ? this.templates[0] : undefined);
+            const chosen = pickDefaultTemplate(this.templates, this.defaultTemplateName);
             this.phase = 'ready';
             if (chosen) this.chooseTemplate(chosen.id);
         } catch (error) {
@@ -564,42 +514,9 @@ export default class DocumentBatchGenerator extends NavigationMixin(LightningEle
         return formatLabel(filtersHelpLabel, this.prepared?.source.baseObject ?? '');
     }
 
-    get filterLimitReached(): boolean {
-        return this.filterRows.length >= MAX_FILTERS;
-    }
-
-    get filterViews() {
-        return this.filterRows.map((f) => ({
-            ...f,
-            needsValue: f.operator !== 'isNull' && f.operator !== 'isNotNull',
-            problemId: `${f.key}-problem`
-        }));
-    }
-
-    handleAddFilter(): void {
-        if (this.filterLimitReached) return;
-        this.filterRows = [
-            ...this.filterRows,
-            { key: `f${this.filterKey++}`, field: '', operator: 'equals', value: '' }
-        ];
-        this.forgetFoundRecords();
-    }
-
-    handleRemoveFilter(event: Event): void {
-        const key = (event.currentTarget as HTMLElement).dataset.key;
-        this.filterRows = this.filterRows.filter((f) => f.key !== key);
-        this.forgetFoundRecords();
-    }
-
-    handleFilterChange(event: CustomEvent<{ value: string }>): void {
-        const target = event.currentTarget as HTMLElement;
-        const key = target.dataset.key;
-        const part = target.dataset.part as 'field' | 'operator' | 'value';
-        this.filterRows = this.filterRows.map((f) => {
-            return f.key === key
-                ? { ...f, [part]: event.detail.value ?? '', problem: undefined }
-                : f;
-        });
+    /** c-query-filter-editor's rows after an edit: what was found for the old ones no longer applies. */
+    handleFiltersChange(event: CustomEvent<{ filters: EditableFilter[] }>): void {
+        this.filterRows = event.detail.filters;
         this.forgetFoundRecords();
     }
 
@@ -619,26 +536,11 @@ export default class DocumentBatchGenerator extends NavigationMixin(LightningEle
         this.forgetFoundRecords();
     }
 
-    /** A row as the query definition holds it: `in` as a list, no value where none is compared. */
-    private queryFilter(row: FilterRow): QueryFilter {
-        if (row.operator === 'isNull' || row.operator === 'isNotNull') {
-            return { field: row.field, operator: row.operator };
-        }
-        const value =
-            row.operator === 'in'
-                ? row.value
-                      .split(',')
-                      .map((v) => v.trim())
-                      .filter(Boolean)
-                : row.value;
-        return { field: row.field, operator: row.operator, value };
-    }
-
     /** Checks every filter and the limit here (the problem beside its field), then asks Apex. */
     async handleFind(): Promise<void> {
         const base = this.prepared?.source.baseObject;
         if (!base) return;
-        const filters = this.filterRows.map((row) => this.queryFilter(row));
+        const filters = this.filterRows.map(toQueryFilter);
         this.filterRows = this.filterRows.map((row, i) => {
             const problems = queryFilterProblems(filters[i]!, i);
             return { ...row, problem: problems.length ? problems.join(' ') : undefined };

@@ -14,6 +14,7 @@ import {
     generateDocument,
     loadTemplateImage,
     megabytes,
+    pickDefaultTemplate,
     prepareDocumentTemplate,
     saveDocumentFile
 } from 'c/documentPipeline';
@@ -39,9 +40,6 @@ import savingLabel from '@salesforce/label/c.Resident_DocGen_Saving';
 import downloadLabel from '@salesforce/label/c.Resident_DocGen_Download';
 import savedLabel from '@salesforce/label/c.Resident_DocGen_Saved';
 import tooBigToSaveLabel from '@salesforce/label/c.Resident_DocGen_TooBigToSave';
-
-/** What `DocumentFileController.saveDocument` accepts (kept here for the tests that import it). */
-export { MAX_SAVED_PDF_BYTES };
 
 type ViewState =
     | 'loading'
@@ -79,7 +77,6 @@ export default class DocumentGenerator extends NavigationMixin(LightningElement)
     failure = '';
     warnings: Notice[] = [];
     previewUrl?: string;
-    fileName = '';
     saveState: SaveState = 'idle';
     saveError = '';
     saved?: SavedDocument & { fileUrl?: string };
@@ -90,7 +87,7 @@ export default class DocumentGenerator extends NavigationMixin(LightningElement)
         this.describeRequest = name;
     });
     private readonly sessions = new RelaySessionKeeper();
-    private pdf?: Blob;
+    /** The document previewed: its PDF and file name are read from it, never kept beside it. */
     private document?: GeneratedDocument;
     private generation = 0;
     private connected = false;
@@ -138,12 +135,10 @@ export default class DocumentGenerator extends NavigationMixin(LightningElement)
                 this.state = 'empty';
                 return;
             }
-            const wanted = (this.defaultTemplateName ?? '').trim().toLowerCase();
-            const preferred = wanted
-                ? this.templates.find((t) => t.name.toLowerCase() === wanted)
-                : undefined;
-            this.selectedTemplateId =
-                preferred?.id ?? (this.templates.length === 1 ? this.templates[0]!.id : undefined);
+            this.selectedTemplateId = pickDefaultTemplate(
+                this.templates,
+                this.defaultTemplateName
+            )?.id;
             this.state = 'ready';
         } catch (error) {
             this.loadError = formatLabel(loadFailedLabel, readableError(error));
@@ -205,9 +200,7 @@ export default class DocumentGenerator extends NavigationMixin(LightningElement)
             });
             if (!current()) return;
             this.document = generated;
-            this.pdf = generated.pdf;
             this.previewUrl = URL.createObjectURL(generated.pdf);
-            this.fileName = generated.fileName;
             this.warnings = generated.warnings.map((text, i) => ({ key: `w${i}`, text }));
             this.state = 'preview';
             if (generated.pdf.size > MAX_SAVED_PDF_BYTES) {
@@ -228,8 +221,8 @@ export default class DocumentGenerator extends NavigationMixin(LightningElement)
     // ───────────── Saving ─────────────
 
     async handleSave(): Promise<void> {
-        if (!this.pdf || !this.document || !this.selectedTemplateId) return;
-        if (this.pdf.size > MAX_SAVED_PDF_BYTES) return;
+        if (!this.document || !this.selectedTemplateId) return;
+        if (this.document.pdf.size > MAX_SAVED_PDF_BYTES) return;
         this.saveState = 'saving';
         this.saveError = '';
         try {
@@ -285,7 +278,6 @@ export default class DocumentGenerator extends NavigationMixin(LightningElement)
     private releasePreview(): void {
         if (this.previewUrl) URL.revokeObjectURL(this.previewUrl);
         this.previewUrl = undefined;
-        this.pdf = undefined;
         this.document = undefined;
     }
 
@@ -323,8 +315,8 @@ export default class DocumentGenerator extends NavigationMixin(LightningElement)
         return (
             this.saveState === 'saving' ||
             this.saveState === 'saved' ||
-            !this.pdf ||
-            this.pdf.size > MAX_SAVED_PDF_BYTES
+            !this.document ||
+            this.document.pdf.size > MAX_SAVED_PDF_BYTES
         );
     }
     get isSaving(): boolean {
@@ -338,6 +330,9 @@ export default class DocumentGenerator extends NavigationMixin(LightningElement)
     }
     get savedMessage(): string {
         return savedLabel;
+    }
+    get fileName(): string {
+        return this.document?.fileName ?? '';
     }
     get previewFrameTitle(): string {
         return formatLabel(previewTitleLabel, this.fileName);

@@ -219,14 +219,18 @@ const PART_LABELS: Record<TemplatePart, string> = {
     footer: labelPartFooter
 };
 
-function position(text: string, offset: number): { line: number; column: number } {
+/**
+ * The 1-based line and column of an offset in a part's text: how problems are reported, and how
+ * the template editor shows its cursor (so both count the same way).
+ */
+export function positionAt(text: string, offset: number): { line: number; column: number } {
     const before = text.slice(0, Math.max(0, Math.min(offset, text.length)));
     const lines = before.split('\n');
     return { line: lines.length, column: lines[lines.length - 1]!.length + 1 };
 }
 
 function toProblem(part: TemplatePart, text: string, raw: RawProblem): TemplateProblem {
-    const { line, column } = position(text, raw.offset);
+    const { line, column } = positionAt(text, raw.offset);
     const detail = formatLabel(PROBLEM_LABELS[raw.code], ...raw.args);
     return {
         part,

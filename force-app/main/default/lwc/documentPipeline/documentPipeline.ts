@@ -48,7 +48,7 @@ import pdfTooBigToSaveLabel from '@salesforce/label/c.Resident_Batch_PdfTooBig';
 import failedSummaryLabel from '@salesforce/label/c.Resident_Doc_FailedSummary';
 import failureNotLoggedLabel from '@salesforce/label/c.Resident_Doc_FailureNotLogged';
 
-export { imageInfo, imageUrl, loadTemplateImage } from './templateImages';
+export { loadTemplateImage } from './templateImages';
 
 /** What `DocumentFileController.saveDocument` accepts (its MAX_PDF_BYTES). */
 export const MAX_SAVED_PDF_BYTES = 3 * 1024 * 1024;
@@ -111,6 +111,11 @@ export interface GenerateOptions {
     loadImage?: (source: string) => Promise<LoadedImage>;
     /** Told when a step starts (the record page shows it). */
     onStep?: (stage: 'record' | 'pdf') => void;
+    /**
+     * Stops the relay's conversion (the template editor drops a preview the admin has typed past).
+     * A stopped conversion throws a `GenerationError` at stage `pdf`; the caller knows it stopped it.
+     */
+    signal?: AbortSignal;
 }
 
 const LIMIT_LABELS: Record<LimitBreach['limit'], string> = {
@@ -251,6 +256,19 @@ export class RelaySessionKeeper {
 }
 
 /**
+ * The template a generator opens with: the one named by the page's design attribute (any case,
+ * spaces around ignored), else the only one there is, else none (the user picks).
+ */
+export function pickDefaultTemplate<T extends { name: string }>(
+    templates: readonly T[],
+    name: string | undefined
+): T | undefined {
+    const wanted = (name ?? '').trim().toLowerCase();
+    const named = wanted ? templates.find((t) => t.name.toLowerCase() === wanted) : undefined;
+    return named ?? (templates.length === 1 ? templates[0] : undefined);
+}
+
+/**
  * The template, read and checked against the user's describe (through `loadDescribe`). Problems
  * (unbalanced blocks, unknown merge fields) stop it before any record is read.
  */
@@ -319,13 +337,13 @@ export async function generateDocument(
     let rendered;
     try {
         try {
-            rendered = await renderPdf(session, merged.document);
+            rendered = await renderPdf(session, merged.document, options.signal);
         } catch (error) {
             // The token ran out between minting and use (a long batch, a sleeping laptop): once more
             // with a new one. Any other refusal is the answer.
             if (!isExpiredToken(error)) throw error;
             session = await options.sessions.renew(session);
-            rendered = await renderPdf(session, merged.document);
+            rendered = await renderPdf(session, merged.document, options.signal);
         }
     } catch (error) {
         if (error instanceof GenerationError) throw error;
@@ -430,6 +448,8 @@ export class WiredDescribes {
     private pending: PendingDescribe | null = null;
     private readonly cache = new Map<string, ObjectDescribeResult>();
     private chain: Promise<unknown> = Promise.resolve();
+    /** Raised by `dispose`: loads queued before it end unanswered instead of asking the wire. */
+    private epoch = 0;
 
     constructor(
         private readonly request: (objectApiName: string | undefined) => void,
@@ -439,9 +459,14 @@ export class WiredDescribes {
     readonly load: DescribeLoader = (objectApiName) => {
         const key = objectApiName.toLowerCase();
         if (this.cache.has(key)) return Promise.resolve(this.cache.get(key));
+        const epoch = this.epoch;
         const next = this.chain.then(
             () =>
                 new Promise<ObjectDescribeResult>((resolve) => {
+                    if (epoch !== this.epoch) {
+                        resolve(undefined);
+                        return;
+                    }
                     if (this.cache.has(key)) {
                         resolve(this.cache.get(key));
                         return;
@@ -489,6 +514,7 @@ export class WiredDescribes {
 
     /** The component left the page: nothing waits for a wire that will not answer. */
     dispose(): void {
+        this.epoch += 1;
         if (this.pending) {
             clearTimeout(this.pending.timer);
             this.pending.resolve(undefined);

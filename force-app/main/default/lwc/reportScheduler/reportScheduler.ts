@@ -14,11 +14,11 @@ import previewRows from '@salesforce/apex/ReportScheduleController.previewRows';
 import listReports from '@salesforce/apex/ReportScheduleController.listReports';
 import findUsers from '@salesforce/apex/ReportScheduleController.findUsers';
 import { nextRunAt, validateSchedule, SCHEDULE_LIMITS } from 'c/reportSchedule';
+import { editableFilters, toQueryFilter } from 'c/queryFilterEditor';
+import type { EditableFilter } from 'c/queryFilterEditor';
 import type {
-    FilterOperator,
     Frequency,
     QueryDefinition,
-    QueryFilter,
     Recipient,
     ReportScheduleDefinition,
     RunStep,
@@ -58,11 +58,6 @@ import fieldsLabel from '@salesforce/label/c.Resident_ReportScheduler_Fields';
 import fieldsAvailableLabel from '@salesforce/label/c.Resident_ReportScheduler_FieldsAvailable';
 import fieldsSelectedLabel from '@salesforce/label/c.Resident_ReportScheduler_FieldsSelected';
 import filtersLabel from '@salesforce/label/c.Resident_ReportScheduler_Filters';
-import addFilterLabel from '@salesforce/label/c.Resident_ReportScheduler_AddFilter';
-import removeFilterLabel from '@salesforce/label/c.Resident_ReportScheduler_RemoveFilter';
-import filterFieldLabel from '@salesforce/label/c.Resident_ReportScheduler_FilterField';
-import filterOperatorLabel from '@salesforce/label/c.Resident_ReportScheduler_FilterOperator';
-import filterValueLabel from '@salesforce/label/c.Resident_ReportScheduler_FilterValue';
 import groupByLabel from '@salesforce/label/c.Resident_ReportScheduler_GroupBy';
 import noneLabel from '@salesforce/label/c.Resident_ReportScheduler_None';
 import totalsLabel from '@salesforce/label/c.Resident_ReportScheduler_Totals';
@@ -117,17 +112,6 @@ import columnErrorLabel from '@salesforce/label/c.Resident_ReportScheduler_Colum
 import openFileLabel from '@salesforce/label/c.Resident_ReportScheduler_OpenFile';
 import showStepsLabel from '@salesforce/label/c.Resident_ReportScheduler_ShowSteps';
 import stepsLabel from '@salesforce/label/c.Resident_ReportScheduler_Steps';
-import opEqualsLabel from '@salesforce/label/c.Resident_ReportScheduler_OpEquals';
-import opNotEqualsLabel from '@salesforce/label/c.Resident_ReportScheduler_OpNotEquals';
-import opLessThanLabel from '@salesforce/label/c.Resident_ReportScheduler_OpLessThan';
-import opGreaterThanLabel from '@salesforce/label/c.Resident_ReportScheduler_OpGreaterThan';
-import opLessOrEqualLabel from '@salesforce/label/c.Resident_ReportScheduler_OpLessOrEqual';
-import opGreaterOrEqualLabel from '@salesforce/label/c.Resident_ReportScheduler_OpGreaterOrEqual';
-import opContainsLabel from '@salesforce/label/c.Resident_ReportScheduler_OpContains';
-import opStartsWithLabel from '@salesforce/label/c.Resident_ReportScheduler_OpStartsWith';
-import opInLabel from '@salesforce/label/c.Resident_ReportScheduler_OpIn';
-import opIsNullLabel from '@salesforce/label/c.Resident_ReportScheduler_OpIsNull';
-import opIsNotNullLabel from '@salesforce/label/c.Resident_ReportScheduler_OpIsNotNull';
 import formatRowLimitsLabel from '@salesforce/label/c.Resident_ReportScheduler_FormatRowLimits';
 
 /** A schedule in the list (ReportScheduleLibrary.ScheduleSummary). */
@@ -185,7 +169,6 @@ interface PickOption {
 }
 
 type Notice = { variant: 'success' | 'error' | 'warning'; text: string };
-type FilterRow = QueryFilter & { key: string };
 type FieldInfo = { apiName: string; label: string; dataType: string };
 
 const WEEKDAYS: Weekday[] = ['MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT', 'SUN'];
@@ -250,7 +233,7 @@ export default class ReportScheduler extends NavigationMixin(LightningElement) {
     isEditing = false;
     draft: ReportScheduleDefinition = blankDefinition(userTimeZone);
     recipientNames: Record<string, string> = {};
-    filterRows: FilterRow[] = [];
+    filterRows: EditableFilter[] = [];
     problems: ScheduleProblem[] = [];
     formError?: string;
     isSaving = false;
@@ -281,7 +264,6 @@ export default class ReportScheduler extends NavigationMixin(LightningElement) {
     };
 
     objectFields: FieldInfo[] = [];
-    private filterKey = 0;
 
     labels = {
         title: titleLabel,
@@ -297,11 +279,6 @@ export default class ReportScheduler extends NavigationMixin(LightningElement) {
         fieldsAvailable: fieldsAvailableLabel,
         fieldsSelected: fieldsSelectedLabel,
         filters: filtersLabel,
-        addFilter: addFilterLabel,
-        removeFilter: removeFilterLabel,
-        filterField: filterFieldLabel,
-        filterOperator: filterOperatorLabel,
-        filterValue: filterValueLabel,
         groupBy: groupByLabel,
         totals: totalsLabel,
         format: formatLabelText,
@@ -353,19 +330,6 @@ export default class ReportScheduler extends NavigationMixin(LightningElement) {
         { label: weeklyLabel, value: 'weekly' },
         { label: monthlyLabel, value: 'monthly' },
         { label: cronLabel, value: 'cron' }
-    ];
-    operatorOptions: { label: string; value: FilterOperator }[] = [
-        { label: opEqualsLabel, value: 'equals' },
-        { label: opNotEqualsLabel, value: 'notEquals' },
-        { label: opLessThanLabel, value: 'lessThan' },
-        { label: opGreaterThanLabel, value: 'greaterThan' },
-        { label: opLessOrEqualLabel, value: 'lessOrEqual' },
-        { label: opGreaterOrEqualLabel, value: 'greaterOrEqual' },
-        { label: opContainsLabel, value: 'contains' },
-        { label: opStartsWithLabel, value: 'startsWith' },
-        { label: opInLabel, value: 'in' },
-        { label: opIsNullLabel, value: 'isNull' },
-        { label: opIsNotNullLabel, value: 'isNotNull' }
     ];
 
     /** Weekday names in the user's language (Intl), not labels: the platform's own locale data. */
@@ -583,10 +547,7 @@ export default class ReportScheduler extends NavigationMixin(LightningElement) {
         this.runNotSeen = undefined;
         this.draft = definition;
         this.recipientNames = { ...names };
-        this.filterRows = (definition.query?.filters ?? []).map((f) => ({
-            ...f,
-            key: `f${this.filterKey++}`
-        }));
+        this.filterRows = editableFilters(definition.query?.filters);
         this.problems = [];
         this.formError = undefined;
         this.preview = undefined;
@@ -753,65 +714,10 @@ export default class ReportScheduler extends NavigationMixin(LightningElement) {
         this.updateQuery({ totals: [...(event.detail.value ?? [])] });
     }
 
-    get filterLimitReached(): boolean {
-        return this.filterRows.length >= SCHEDULE_LIMITS.filtersPerQuery;
-    }
-
-    handleAddFilter(): void {
-        if (this.filterLimitReached) return;
-        this.filterRows = [
-            ...this.filterRows,
-            { key: `f${this.filterKey++}`, field: '', operator: 'equals', value: '' }
-        ];
-        this.syncFilters();
-    }
-
-    handleRemoveFilter(event: Event): void {
-        const key = (event.currentTarget as HTMLElement).dataset.key;
-        this.filterRows = this.filterRows.filter((f) => f.key !== key);
-        this.syncFilters();
-    }
-
-    handleFilterChange(event: CustomEvent<{ value: string }>): void {
-        const target = event.currentTarget as HTMLElement;
-        const key = target.dataset.key;
-        const part = target.dataset.part as 'field' | 'operator' | 'value';
-        this.filterRows = this.filterRows.map((f) => {
-            if (f.key !== key) return f;
-            if (part === 'value') {
-                const raw = event.detail.value ?? '';
-                // `in` takes a comma-separated list.
-                return {
-                    ...f,
-                    value:
-                        f.operator === 'in'
-                            ? raw
-                                  .split(',')
-                                  .map((v) => v.trim())
-                                  .filter(Boolean)
-                            : raw
-                };
-            }
-            return { ...f, [part]: event.detail.value };
-        });
-        this.syncFilters();
-    }
-
-    get filterViews(): (FilterRow & { valueText: string; needsValue: boolean })[] {
-        return this.filterRows.map((f) => ({
-            ...f,
-            valueText: Array.isArray(f.value) ? f.value.join(', ') : String(f.value ?? ''),
-            needsValue: f.operator !== 'isNull' && f.operator !== 'isNotNull'
-        }));
-    }
-
-    syncFilters(): void {
-        this.updateQuery({
-            filters: this.filterRows.map(({ field, operator, value }) => {
-                const noValue = operator === 'isNull' || operator === 'isNotNull';
-                return noValue ? { field, operator } : { field, operator, value };
-            })
-        });
+    /** c-query-filter-editor's rows after an edit, into the query being drafted. */
+    handleFiltersChange(event: CustomEvent<{ filters: EditableFilter[] }>): void {
+        this.filterRows = event.detail.filters;
+        this.updateQuery({ filters: this.filterRows.map(toQueryFilter) });
     }
 
     // ---- format, frequency, time zone ----

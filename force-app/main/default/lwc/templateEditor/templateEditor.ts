@@ -7,23 +7,24 @@ import listTemplatesForEditing from '@salesforce/apex/DocumentTemplateController
 import getTemplateForEditing from '@salesforce/apex/DocumentTemplateController.getTemplateForEditing';
 import findSampleRecords from '@salesforce/apex/DocumentTemplateController.findSampleRecords';
 import saveTemplate from '@salesforce/apex/DocumentTemplateController.saveTemplate';
-import readRecordData from '@salesforce/apex/DocumentRecordController.readRecordData';
-import getRelaySession from '@salesforce/apex/RelayConnectionController.getRelaySession';
 import userLocale from '@salesforce/i18n/locale';
 import userTimeZone from '@salesforce/i18n/timeZone';
 import userCurrency from '@salesforce/i18n/currency';
-import { fieldsUsed, mergeTemplate, prepareTemplate } from 'c/documentMerge';
+import { fieldsUsed, positionAt, prepareTemplate } from 'c/documentMerge';
 import type {
-    DocumentRecordData,
     DocumentTemplate,
     DocumentTemplateSummary,
     LoadedImage,
     TemplatePart,
     TemplateProblem
 } from 'c/documentMerge';
-import { RelayRequestError, renderPdf } from 'c/relayClient';
-import type { RelaySession } from 'c/relayClient';
-import { describeCharacter, loadTemplateImage, relayFailureMessage } from 'c/documentPipeline';
+import {
+    DESCRIBE_TIMEOUT_MS,
+    GenerationError,
+    RelaySessionKeeper,
+    generateDocument,
+    loadTemplateImage
+} from 'c/documentPipeline';
 import { formatLabel, readableError } from 'c/userMessages';
 import {
     eachBlock,
@@ -33,7 +34,7 @@ import {
     type PickerField,
     type PickerSource
 } from './mergeFieldCatalog';
-import { insertAt, offsetAt, positionAt } from './templateText';
+import { insertAt, offsetAt } from './templateText';
 import titleLabel from '@salesforce/label/c.Resident_TplEdit_Title';
 import templateLabel from '@salesforce/label/c.Resident_TplEdit_Template';
 import chooseTemplateLabel from '@salesforce/label/c.Resident_TplEdit_ChooseTemplate';
@@ -98,10 +99,6 @@ import fixBeforeSaveLabel from '@salesforce/label/c.Resident_TplEdit_FixBeforeSa
 import discardTitleLabel from '@salesforce/label/c.Resident_TplEdit_DiscardTitle';
 import discardMessageLabel from '@salesforce/label/c.Resident_TplEdit_DiscardMessage';
 import inactiveLabel from '@salesforce/label/c.Resident_TplEdit_Inactive';
-import documentTitleLabel from '@salesforce/label/c.Resident_DocGen_DocumentTitle';
-import recordFailedLabel from '@salesforce/label/c.Resident_DocGen_RecordFailed';
-import sessionFailedLabel from '@salesforce/label/c.Resident_DocGen_SessionFailed';
-import missingGlyphsLabel from '@salesforce/label/c.Resident_DocGen_MissingGlyphs';
 
 // ───────────────────────────── The Apex it pairs with (DocumentTemplateController) ─────────────────────────────
 
@@ -147,10 +144,6 @@ export const CHECK_DELAY_MS = 300;
 export const PREVIEW_DELAY_MS = 1200;
 /** Quiet time after typing in the sample record search. */
 const SAMPLE_SEARCH_DELAY_MS = 300;
-/** How long a describe may take before its fields count as unknown. */
-const DESCRIBE_TIMEOUT_MS = 10000;
-/** A session token is reused until this long before it expires. */
-const SESSION_MARGIN_MS = 60000;
 /** Rows the picker lists at once: search to narrow. */
 const MAX_LISTED_FIELDS = 150;
 
@@ -312,7 +305,10 @@ export default class TemplateEditor extends LightningElement {
     private previewRun = 0;
     private sampleRun = 0;
     private previewAbort?: AbortController;
-    private session?: RelaySession & { expiresAt: number };
+    /** The relay session for previews: reused while valid, renewed once when the relay refuses it. */
+    private readonly sessions = new RelaySessionKeeper();
+    /** Timers of describes still waiting for the wire (cleared when the editor leaves the page). */
+    private describeTimers = new Set<ReturnType<typeof setTimeout>>();
     private pendingSelection: { start: number; end: number } | null = null;
     private connected = false;
     private readonly beforeUnload = (event: BeforeUnloadEvent) => {
@@ -375,6 +371,13 @@ export default class TemplateEditor extends LightningElement {
         for (const timer of [this.checkTimer, this.previewTimer, this.sampleTimer]) {
             if (timer) clearTimeout(timer);
         }
+        // Nothing waits for a describe that will not come: the waiting checks end (they see the
+        // editor gone), and nothing is cached as unseen.
+        for (const timer of this.describeTimers) clearTimeout(timer);
+        this.describeTimers.clear();
+        const waiting = [...this.waiting.values()].flat();
+        this.waiting.clear();
+        for (const resolve of waiting) resolve(undefined);
         this.previewAbort?.abort();
         this.checkRun += 1;
         this.previewRun += 1;
@@ -727,7 +730,11 @@ export default class TemplateEditor extends LightningElement {
                 this.describeNames = [...names, objectApiName];
             }
             // eslint-disable-next-line @lwc/lwc/no-async-operation
-            setTimeout(() => this.settleDescribe(key, null), DESCRIBE_TIMEOUT_MS);
+            const timer = setTimeout(() => {
+                this.describeTimers.delete(timer);
+                this.settleDescribe(key, null);
+            }, DESCRIBE_TIMEOUT_MS);
+            this.describeTimers.add(timer);
         });
     }
 
@@ -934,20 +941,10 @@ export default class TemplateEditor extends LightningElement {
         this.refreshPreview();
     }
 
-    private async relaySession(): Promise<RelaySession> {
-        if (this.session && this.session.expiresAt - SESSION_MARGIN_MS > Date.now()) {
-            return this.session;
-        }
-        this.session = (await getRelaySession({
-            scopes: ['pdf'],
-            taskId: null
-        })) as RelaySession & { expiresAt: number };
-        return this.session;
-    }
-
     /**
-     * Merges the draft with the sample record as the admin and has the relay render it. Only the
-     * latest edit's preview is shown: an older one still running is stopped and its answer dropped.
+     * Merges the draft with the sample record as the admin and has the relay render it, through the
+     * same steps a generated document takes (c/documentPipeline). Only the latest edit's preview is
+     * shown: an older one still running is stopped and its answer dropped.
      */
     async refreshPreview(): Promise<void> {
         const run = ++this.previewRun;
@@ -962,72 +959,42 @@ export default class TemplateEditor extends LightningElement {
         this.previewState = 'rendering';
         this.previewError = '';
         const source = this.templateSource();
-        const prepared = await prepareTemplate(source, (name) => this.loadDescribe(name));
+        // The admin's own check (typos are problems, not empty fields), not the generation's.
+        const checked = await prepareTemplate(source, (name) => this.loadDescribe(name));
         if (!current()) return;
-        if (!prepared.template) {
+        if (!checked.template) {
             this.previewState = 'blocked';
             return;
         }
-        const used = fieldsUsed(prepared.template);
-        let data: DocumentRecordData;
-        try {
-            data = (await readRecordData({
-                recordId,
-                fields: used.fields,
-                children: used.children
-            })) as DocumentRecordData;
-        } catch (error) {
-            if (current()) this.failPreview(formatLabel(recordFailedLabel, readableError(error)));
-            return;
-        }
-        if (!current()) return;
-        const recordName = typeof data.record?.Name === 'string' ? data.record.Name : '';
-        const title = recordName
-            ? formatLabel(documentTitleLabel, source.name || newTemplateLabel, recordName)
-            : source.name || newTemplateLabel;
-        const merged = await mergeTemplate(prepared.template, data, {
-            locale: userLocale,
-            timeZone: userTimeZone,
-            defaultCurrencyIsoCode: userCurrency,
-            loadImage: (imageSource: string) => this.loadImage(imageSource),
-            title
-        });
-        if (!current()) return;
-        let session: RelaySession;
-        try {
-            session = await this.relaySession();
-        } catch (error) {
-            if (current()) this.failPreview(formatLabel(sessionFailedLabel, readableError(error)));
-            return;
-        }
-        if (!current()) return;
         const abort = new AbortController();
         this.previewAbort = abort;
         try {
-            const rendered = await renderPdf(session, merged.document, abort.signal);
+            const generated = await generateDocument(
+                {
+                    source: { ...source, name: source.name || newTemplateLabel },
+                    template: checked.template,
+                    used: fieldsUsed(checked.template)
+                },
+                recordId,
+                {
+                    sessions: this.sessions,
+                    formats: { locale: userLocale, timeZone: userTimeZone, currency: userCurrency },
+                    loadImage: (imageSource: string) => this.loadImage(imageSource),
+                    signal: abort.signal
+                }
+            );
             if (!current()) return;
             this.releasePreview();
-            this.previewUrl = URL.createObjectURL(rendered.pdf);
-            this.previewTitle = recordName;
-            const glyphs = rendered.warnings.missingCharacters;
-            this.previewWarnings = [
-                ...merged.warnings.map((w, i) => ({ key: `w${i}`, text: w.message })),
-                ...(glyphs.length
-                    ? [
-                          {
-                              key: 'glyphs',
-                              text: formatLabel(
-                                  missingGlyphsLabel,
-                                  glyphs.map(describeCharacter).join(', ')
-                              )
-                          }
-                      ]
-                    : [])
-            ];
+            this.previewUrl = URL.createObjectURL(generated.pdf);
+            this.previewTitle = generated.recordName;
+            this.previewWarnings = generated.warnings.map((text, i) => ({ key: `w${i}`, text }));
             this.previewState = 'ready';
         } catch (error) {
-            if (error instanceof RelayRequestError && error.kind === 'aborted') return;
-            if (current()) this.failPreview(relayFailureMessage(error));
+            // A stopped preview was replaced by a newer one (or the editor left): nothing to say.
+            if (abort.signal.aborted || !current()) return;
+            this.failPreview(
+                error instanceof GenerationError ? error.message : readableError(error)
+            );
         } finally {
             if (this.previewAbort === abort) this.previewAbort = undefined;
         }
@@ -1049,8 +1016,6 @@ export default class TemplateEditor extends LightningElement {
     }
 
     private failPreview(message: string): void {
-        // A refused session is not reused: the next attempt asks for a new one.
-        this.session = undefined;
         this.previewError = formatLabel(previewFailedLabel, message);
         this.previewState = 'failed';
     }

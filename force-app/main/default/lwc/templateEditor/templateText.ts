@@ -1,6 +1,7 @@
 /**
  * Positions in a template part's text: what the editor needs to put the cursor where a problem
- * is (documentMerge reports 1-based line and column) and to insert a merge field at the cursor.
+ * is (documentMerge reports 1-based line and column, and its `positionAt` turns an offset back into
+ * them) and to insert a merge field at the cursor.
  * Pure functions, so they are tested without a DOM.
  */
 
@@ -15,13 +16,6 @@ export function offsetAt(text: string, line: number, column: number): number {
     const lineEnd = text.indexOf('\n', offset);
     const end = lineEnd === -1 ? text.length : lineEnd;
     return Math.min(offset + Math.max(0, column - 1), end);
-}
-
-/** The 1-based line and column of an offset (as documentMerge counts them). */
-export function positionAt(text: string, offset: number): { line: number; column: number } {
-    const before = text.slice(0, Math.max(0, Math.min(offset, text.length)));
-    const lines = before.split('\n');
-    return { line: lines.length, column: lines[lines.length - 1]!.length + 1 };
 }
 
 export interface Insertion {

@@ -56,13 +56,20 @@ jest.mock('lightning/uiListsApi', () => {
     };
 });
 
+// Labels whose placeholders carry what the user reads (jest.mock is hoisted: one call each).
 jest.mock(
-    'lightning/progressBar',
-    () => jest.requireActual('../../../../../test/jest-mocks/lightning/progressBar/progressBar'),
+    '@salesforce/label/c.Resident_Doc_ProblemAt',
+    () => ({ default: '{0}, line {1}, column {2}: {3}' }),
     { virtual: true }
 );
-
-// Labels whose placeholders carry what the user reads (jest.mock is hoisted: one call each).
+jest.mock(
+    '@salesforce/label/c.Resident_Doc_UnclosedBlock',
+    () => ({ default: '{0} is never closed' }),
+    { virtual: true }
+);
+jest.mock('@salesforce/label/c.Resident_Doc_PartBody', () => ({ default: 'Body' }), {
+    virtual: true
+});
 jest.mock(
     '@salesforce/label/c.Resident_Batch_RecordsChosen',
     () => ({ default: '{0} records in this list view will get a document.' }),
@@ -305,11 +312,19 @@ function mount(props: Record<string, unknown> = {}) {
     return element;
 }
 
+/** The page's shadow root, and the filter editor's (a child component with a shadow root of its own). */
+function roots(element: HTMLElement): ShadowRoot[] {
+    const editor = element.shadowRoot!.querySelector('c-query-filter-editor');
+    return editor?.shadowRoot ? [element.shadowRoot!, editor.shadowRoot] : [element.shadowRoot!];
+}
 const q = (element: HTMLElement, dataId: string) =>
-    element.shadowRoot!.querySelector(`[data-id="${dataId}"]`) as HTMLElement &
-        Record<string, unknown>;
+    (roots(element)
+        .map((root) => root.querySelector(`[data-id="${dataId}"]`))
+        .find(Boolean) ?? null) as HTMLElement & Record<string, unknown>;
 const all = (element: HTMLElement, dataId: string) =>
-    [...element.shadowRoot!.querySelectorAll(`[data-id="${dataId}"]`)] as HTMLElement[];
+    roots(element).flatMap((root) => [
+        ...root.querySelectorAll<HTMLElement>(`[data-id="${dataId}"]`)
+    ]);
 const text = (el: Element | null) => (el?.textContent ?? '').replace(/\s+/g, ' ').trim();
 
 /** Each row of the result table: record, status, file or reason. */
@@ -692,9 +707,15 @@ describe('c-document-batch-generator', () => {
 
     it('lists template problems and offers no run', async () => {
         happyPath();
-        getTemplateMock.mockResolvedValue({ ...TEMPLATE, body: '{{#if Name}}open' });
+        getTemplateMock.mockResolvedValue({
+            ...TEMPLATE,
+            body: '<p>Hello</p>\n  {{#if Name}}open'
+        });
         const element = await ready();
-        expect(q(element, 'problems')).not.toBeNull();
+        const problems = [...q(element, 'problems').querySelectorAll('li')].map(
+            (li) => li.textContent
+        );
+        expect(problems).toEqual(['Body, line 2, column 3: {{#if}} is never closed']);
         expect(q(element, 'generate')).toBeNull();
         await expect(element).toBeAccessible();
     });

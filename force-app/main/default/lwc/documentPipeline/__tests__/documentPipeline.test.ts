@@ -7,7 +7,9 @@ import {
     GenerationError,
     MAX_SAVED_PDF_BYTES,
     RelaySessionKeeper,
+    WiredDescribes,
     generateDocument,
+    pickDefaultTemplate,
     prepareDocumentTemplate,
     saveDocumentFile
 } from 'c/documentPipeline';
@@ -54,6 +56,24 @@ jest.mock(
 jest.mock(
     '@salesforce/label/c.Resident_Batch_PdfTooBig',
     () => ({ default: 'This PDF is {0} MB, larger than {1} MB.' }),
+    { virtual: true }
+);
+jest.mock(
+    '@salesforce/label/c.Resident_Doc_ProblemAt',
+    () => ({ default: '{0}, line {1}, column {2}: {3}' }),
+    { virtual: true }
+);
+jest.mock(
+    '@salesforce/label/c.Resident_Doc_UnclosedBlock',
+    () => ({ default: '{0} is never closed' }),
+    { virtual: true }
+);
+jest.mock('@salesforce/label/c.Resident_Doc_PartBody', () => ({ default: 'Body' }), {
+    virtual: true
+});
+jest.mock(
+    '@salesforce/label/c.Resident_Doc_WarningUnreadable',
+    () => ({ default: "You can't see {0}: it prints empty." }),
     { virtual: true }
 );
 jest.mock('@salesforce/label/c.Resident_DocGen_DocumentTitle', () => ({ default: '{0} - {1}' }), {
@@ -178,11 +198,35 @@ describe('c/documentPipeline', () => {
         });
     });
 
+    describe('pickDefaultTemplate', () => {
+        const quote = { id: 'a1', name: 'Quote' };
+        const invoice = { id: 'a2', name: 'Invoice' };
+
+        it('opens with the template the page names, in any case and with spaces around', () => {
+            expect(pickDefaultTemplate([quote, invoice], '  invoice ')).toBe(invoice);
+        });
+
+        it('opens with the only template when none is named, or the named one is not there', () => {
+            expect(pickDefaultTemplate([quote], undefined)).toBe(quote);
+            expect(pickDefaultTemplate([quote], 'Invoice')).toBe(quote);
+        });
+
+        it('lets the user pick among several when none is named or found', () => {
+            expect(pickDefaultTemplate([quote, invoice], '')).toBeUndefined();
+            expect(pickDefaultTemplate([quote, invoice], 'Receipt')).toBeUndefined();
+            expect(pickDefaultTemplate([], 'Quote')).toBeUndefined();
+        });
+    });
+
     it('lists template problems and reads nothing', async () => {
-        getTemplateMock.mockResolvedValue({ ...TEMPLATE, body: '{{#if Name}}open' });
+        getTemplateMock.mockResolvedValue({
+            ...TEMPLATE,
+            body: '<p>Hello</p>\n  {{#if Name}}open'
+        });
         const result = await prepareDocumentTemplate(TEMPLATE.id, loadDescribe);
         expect(result.prepared).toBeNull();
-        expect(result.problems).toHaveLength(1);
+        // Where the admin must look: the part, line and column of the block left open.
+        expect(result.problems).toEqual(['Body, line 2, column 3: {{#if}} is never closed']);
         expect(readMock).not.toHaveBeenCalled();
     });
 
@@ -263,6 +307,123 @@ describe('c/documentPipeline', () => {
             message: 'The PDF service refused the document: This org is not connected.'
         });
         expect(renderMock).toHaveBeenCalledTimes(2);
+    });
+
+    it('hands the caller’s signal to the relay call, so a preview typed past is stopped', async () => {
+        const template = await prepared();
+        readMock.mockResolvedValue(EURO_RECORD);
+        sessionMock.mockResolvedValue(session('tok', Date.now() + 600_000));
+        renderMock.mockImplementation(
+            (_session: unknown, _description: unknown, signal?: AbortSignal) =>
+                new Promise((_resolve, reject) => {
+                    signal?.addEventListener('abort', () =>
+                        reject(new RelayRequestError('aborted', 'Stopped.'))
+                    );
+                })
+        );
+        const controller = new AbortController();
+        const generating = generateDocument(template, '001000000000015AAA', {
+            sessions: new RelaySessionKeeper(),
+            formats: { locale: 'en-US', currency: 'USD' },
+            signal: controller.signal
+        }).catch((e: unknown) => e);
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        expect(renderMock.mock.calls[0]![2]).toBe(controller.signal);
+        controller.abort();
+        // Stopped is not an expired token: no second session, no second conversion.
+        expect(await generating).toMatchObject({ stage: 'pdf' });
+        expect(renderMock).toHaveBeenCalledTimes(1);
+        expect(sessionMock).toHaveBeenCalledTimes(1);
+    });
+
+    describe('WiredDescribes', () => {
+        /**
+         * A component's getObjectInfo wire, played by hand: `asked` is each config the component
+         * set; `answer` decides what the wire emits for an object (or nothing, for a silent wire).
+         */
+        function wiredDescribes(
+            answer: (name: string) => { data?: unknown; error?: unknown } | null,
+            timeoutMs?: number
+        ) {
+            const asked: (string | undefined)[] = [];
+            const describes: WiredDescribes = new WiredDescribes((name) => {
+                asked.push(name);
+                const result = name ? answer(name) : null;
+                // The wire emits after the config changes, never synchronously.
+                if (result) setTimeout(() => describes.receive(result), 0);
+            }, timeoutMs);
+            return { describes, asked };
+        }
+
+        async function generateWith(describes: WiredDescribes) {
+            getTemplateMock.mockResolvedValue(TEMPLATE);
+            const preparation = await prepareDocumentTemplate(TEMPLATE.id, describes.load);
+            expect(preparation.problems).toEqual([]);
+            readMock.mockResolvedValue({
+                record: { Name: 'Acme', AnnualRevenue: 5, Opportunities: [{}] },
+                unreadableFields: [],
+                truncatedRelationships: []
+            });
+            sessionMock.mockResolvedValue(session('tok', Date.now() + 600_000));
+            renderMock.mockResolvedValue({ pdf: PDF, warnings: { missingCharacters: [] } });
+            return generateDocument(preparation.prepared!, '001000000000015AAA', {
+                sessions: new RelaySessionKeeper(),
+                formats: { locale: 'en-US', currency: 'USD' }
+            });
+        }
+
+        it('answers each object from the wire, and asks once per object', async () => {
+            const { describes, asked } = wiredDescribes((name) => ({
+                data: DESCRIBES[name.toLowerCase()]
+            }));
+            expect(await describes.load('Account')).toBe(DESCRIBES.account);
+            expect(await describes.load('ACCOUNT')).toBe(DESCRIBES.account);
+            expect(asked).toEqual(['Account']);
+        });
+
+        it('leaves an object the wire refuses unseen: its fields print empty with a warning', async () => {
+            const { describes, asked } = wiredDescribes((name) =>
+                name === 'Opportunity'
+                    ? { error: { status: 403, body: { message: 'No access' } } }
+                    : { data: DESCRIBES[name.toLowerCase()] }
+            );
+            expect(await describes.load('Opportunity')).toBeUndefined();
+            // The refused config is let go, so the next object's config is a change the wire sees.
+            expect(asked).toEqual(['Opportunity', undefined]);
+
+            const document = await generateWith(describes);
+            expect(document.warnings).toEqual([
+                "You can't see Opportunities.Amount: it prints empty."
+            ]);
+            expect(readMock).toHaveBeenCalledWith(
+                expect.objectContaining({ fields: ['Name', 'AnnualRevenue'] })
+            );
+            expect(textOf(renderMock.mock.lastCall[1] as DocumentDescription)).toContain('Acme');
+        });
+
+        it('gives up on a describe that never comes after its timeout, and goes on', async () => {
+            const { describes, asked } = wiredDescribes(
+                (name) => (name === 'Opportunity' ? null : { data: DESCRIBES[name.toLowerCase()] }),
+                20
+            );
+            const document = await generateWith(describes);
+            expect(asked).toEqual(['Account', 'Opportunity', undefined]);
+            expect(document.warnings).toEqual([
+                "You can't see Opportunities.Amount: it prints empty."
+            ]);
+            expect(textOf(renderMock.mock.lastCall[1] as DocumentDescription)).toContain('Acme');
+        });
+
+        it('lets nothing wait once the component has left, and asks the wire nothing more', async () => {
+            const { describes, asked } = wiredDescribes(() => null, 60_000);
+            const waiting = describes.load('Account');
+            await new Promise((resolve) => setTimeout(resolve, 0));
+            const queued = describes.load('Opportunity');
+            describes.dispose();
+            expect(await waiting).toBeUndefined();
+            expect(await queued).toBeUndefined();
+            expect(asked).toEqual(['Account']);
+        });
     });
 
     describe('saveDocumentFile', () => {

@@ -223,8 +223,15 @@ function mount(props: Record<string, unknown> = {}): HTMLElement {
     return element;
 }
 
+/** In the page's shadow root, or the filter editor's (a child component with its own). */
 function q(element: HTMLElement, dataId: string): Field | null {
-    return element.shadowRoot!.querySelector<Field>(`[data-id="${dataId}"]`);
+    const selector = `[data-id="${dataId}"]`;
+    const editor = element.shadowRoot!.querySelector('c-query-filter-editor');
+    return (
+        element.shadowRoot!.querySelector<Field>(selector) ??
+        editor?.shadowRoot?.querySelector<Field>(selector) ??
+        null
+    );
 }
 
 async function change(element: HTMLElement, dataId: string, detail: Record<string, unknown>) {

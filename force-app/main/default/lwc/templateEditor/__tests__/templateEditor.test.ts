@@ -565,9 +565,65 @@ describe('c-template-editor', () => {
         await settle();
         expect(byId(element, 'preview-error')).toBeNull();
         expect(byId(element, 'preview')).not.toBeNull();
-        // A refused session is not reused.
-        expect(sessionMock).toHaveBeenCalledTimes(2);
+        // The relay was unreachable, the session is still good: it is kept, not minted again.
+        expect(sessionMock).toHaveBeenCalledTimes(1);
+        expect(renderMock).toHaveBeenCalledTimes(2);
+        expect(renderMock.mock.calls[1]![0]).toEqual(SESSION);
         await expectAccessible(element);
+    });
+
+    it('renews a session the relay refuses as expired, once, and shows the preview', async () => {
+        const renewed = { ...SESSION, token: 'tok-2' };
+        sessionMock.mockResolvedValueOnce(SESSION).mockResolvedValueOnce(renewed);
+        renderMock.mockRejectedValueOnce(
+            new RelayRequestError('http', 'The session token has expired.', {
+                status: 401,
+                relayType: 'unauthorized'
+            })
+        );
+        const element = await mountOnRecordPage();
+        expect(byId(element, 'preview-error')).toBeNull();
+        expect(byId(element, 'preview').getAttribute('src')).toBe(
+            'blob:https://example.com/preview-1'
+        );
+        expect(sessionMock).toHaveBeenCalledTimes(2);
+        expect(renderMock).toHaveBeenCalledTimes(2);
+        expect((renderMock.mock.calls[0]![0] as { token: string }).token).toBe('tok');
+        expect((renderMock.mock.calls[1]![0] as { token: string }).token).toBe('tok-2');
+
+        // The renewed session is the one kept for the next preview.
+        typeInto(element, '<p>{{Name}}</p>');
+        await settle();
+        expect(sessionMock).toHaveBeenCalledTimes(2);
+        expect((renderMock.mock.calls[2]![0] as { token: string }).token).toBe('tok-2');
+    });
+
+    it('says the preview failed when the renewed session is refused too, and asks only once', async () => {
+        const expired = new RelayRequestError('http', 'The session token has expired.', {
+            status: 401,
+            relayType: 'unauthorized'
+        });
+        renderMock.mockRejectedValueOnce(expired).mockRejectedValueOnce(expired);
+        const element = await mountOnRecordPage();
+        expect(byId(element, 'preview-error').textContent).toContain(
+            "The preview couldn't be made."
+        );
+        expect(sessionMock).toHaveBeenCalledTimes(2);
+        expect(renderMock).toHaveBeenCalledTimes(2);
+    });
+
+    it('leaves no timer behind when removed while describes are still awaited', async () => {
+        const element = createElement('c-template-editor', { is: TemplateEditor });
+        Object.assign(element, { recordId: TEMPLATE_ID });
+        document.body.appendChild(element);
+        await flushPromises();
+        // The describes were asked for and never answered: each waits on its timeout.
+        expect(describesWire.getLastConfig().objectApiNames).toContain('Account');
+        expect(jest.getTimerCount()).toBeGreaterThan(0);
+        document.body.removeChild(element);
+        expect(jest.getTimerCount()).toBe(0);
+        await flushPromises();
+        expect(readMock).not.toHaveBeenCalled();
     });
 
     it('saves with the version it loaded and shows the new version', async () => {

@@ -1,4 +1,5 @@
-import { insertAt, offsetAt, positionAt } from '../templateText';
+import { positionAt } from 'c/documentMerge';
+import { insertAt, offsetAt } from '../templateText';
 import { pickerFields, pickerSources } from '../mergeFieldCatalog';
 
 describe('templateText', () => {
